@@ -1,0 +1,597 @@
+/*
+ * waitOnFileUpdates: block until every named file has been modified after
+ * a reference time, polling stat() with jittered back-off and, on Linux,
+ * waking early on inotify events.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+
+#ifndef _POSIX_C_SOURCE
+#define _POSIX_C_SOURCE 200809L
+#endif
+#ifndef _DEFAULT_SOURCE
+#define _DEFAULT_SOURCE		/* err(3), getopt_long(3), CLOCK_BOOTTIME */
+#endif
+
+#include <sys/types.h>
+#include <sys/select.h>
+#include <sys/stat.h>
+#ifdef __linux__
+#include <sys/inotify.h>
+#endif
+
+#include <err.h>
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef VERSION
+#define VERSION		"unknown"
+#endif
+
+#define EXIT_TIMEOUT	1
+#define EXIT_USAGE	2
+#define EXIT_NEVER	3	/* a FILE can never become updated */
+#define EXIT_SYSTEM	4	/* out of memory or a failing system call */
+
+#define JITTER		0.10	/* sleeps vary by up to this fraction */
+#define LONGEST_NAP	86400.0	/* pselect() timeouts stay well in range */
+
+struct file {
+	const char	*path;
+	struct timespec	 mtime;		/* what was seen when marked, for -s */
+	dev_t		 dev;
+	ino_t		 ino;
+	off_t		 size;
+	double		 changed;	/* monotonic time of the last change */
+	int		 marked;
+	int		 watched;	/* an inotify watch on the file itself */
+	int		 lasterr;	/* last stat() errno, so -v says it once */
+};
+
+static volatile sig_atomic_t gotsig;
+static sigset_t	 catchset;
+static int	 verbose;
+static int	 ifd = -1;		/* inotify descriptor, -1 when polling only */
+static unsigned short seed[3];
+
+static void
+usage(FILE *fp)
+{
+	fprintf(fp, "usage: waitOnFileUpdates [-v] [-p] [-t TIMEOUT] [-i INTERVAL]"
+	    " [-m MAXINTERVAL] [-s SETTLE] THRESHOLD FILE...\n");
+}
+
+static void
+onsignal(int sig)
+{
+	gotsig = sig;
+}
+
+static void
+checksig(void)
+{
+	if (gotsig)
+		exit(128 + gotsig);
+}
+
+/*
+ * A non-negative decimal number of seconds: digits, optionally a point and
+ * more digits.  Parsed by hand so that signs, blanks, exponents, "nan" and
+ * "inf", which strtod(3) accepts, are refused, and so that "@T" keeps its
+ * full nanosecond precision.  Returns NULL or the reason for refusing s.
+ */
+static const char *
+parse_seconds(const char *s, struct timespec *ts)
+{
+	const char *p;
+	intmax_t sec = 0;
+	long nsec = 0, scale = 100000000L;
+	int digits = 0;
+
+	if (*s == '\0')
+		return "empty number";
+	if (*s == '-')
+		return "negative number";
+	for (p = s; *p >= '0' && *p <= '9'; p++, digits++) {
+		if (sec > (INTMAX_MAX - (*p - '0')) / 10)
+			return "number out of range";
+		sec = sec * 10 + (*p - '0');
+	}
+	if (*p == '.')
+		for (p++; *p >= '0' && *p <= '9'; p++, digits++) {
+			nsec += (*p - '0') * scale;
+			scale /= 10;
+		}
+	if (*p != '\0' || digits == 0)
+		return "not a decimal number";
+	ts->tv_sec = (time_t)sec;
+	if ((intmax_t)ts->tv_sec != sec || ts->tv_sec < 0)
+		return "number out of range";
+	ts->tv_nsec = nsec;
+	return NULL;
+}
+
+static double
+tstod(const struct timespec *ts)
+{
+	return (double)ts->tv_sec + (double)ts->tv_nsec / 1e9;
+}
+
+static double
+seconds_arg(int opt, const char *arg)
+{
+	struct timespec ts;
+	const char *why;
+
+	if ((why = parse_seconds(arg, &ts)) != NULL)
+		errx(EXIT_USAGE, "-%c '%s': %s", opt, arg, why);
+	return tstod(&ts);
+}
+
+static struct timespec
+ts_sub(struct timespec a, const struct timespec *b)
+{
+	a.tv_sec -= b->tv_sec;
+	a.tv_nsec -= b->tv_nsec;
+	if (a.tv_nsec < 0) {
+		a.tv_sec--;
+		a.tv_nsec += 1000000000L;
+	}
+	return a;
+}
+
+static int
+ts_after(const struct timespec *a, const struct timespec *b)
+{
+	if (a->tv_sec != b->tv_sec)
+		return a->tv_sec > b->tv_sec;
+	return a->tv_nsec > b->tv_nsec;
+}
+
+static double
+monotonic(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &ts) == -1)
+		err(EXIT_SYSTEM, "clock_gettime");
+	return tstod(&ts);
+}
+
+/*
+ * THRESHOLD: "N" seconds before now, "@T" seconds since the epoch, or
+ * "boot".  Returns NULL or the reason for refusing s.
+ */
+static const char *
+parse_threshold(const char *s, struct timespec *ref)
+{
+	struct timespec now, ago;
+	const char *why;
+	clockid_t clock = CLOCK_REALTIME;
+
+	if (*s == '@')
+		return parse_seconds(s + 1, ref);
+	if (strcmp(s, "boot") == 0) {
+#ifdef CLOCK_BOOTTIME
+		struct timespec up;
+
+		if (clock_gettime(CLOCK_REALTIME, &now) == -1 ||
+		    clock_gettime(CLOCK_BOOTTIME, &up) == -1)
+			return strerror(errno);
+		*ref = ts_sub(now, &up);
+		return NULL;
+#else
+		return "boot time is not known on this system";
+#endif
+	}
+	if ((why = parse_seconds(s, &ago)) != NULL)
+		return why;
+#ifdef CLOCK_REALTIME_COARSE
+	/*
+	 * Linux stamps files from the tick-granular clock, which can lag
+	 * CLOCK_REALTIME by a tick; reading the same clock means a write
+	 * right after we start is never dated before "now".
+	 */
+	clock = CLOCK_REALTIME_COARSE;
+#endif
+	if (clock_gettime(clock, &now) == -1)
+		return strerror(errno);
+	*ref = ts_sub(now, &ago);
+	return NULL;
+}
+
+/* A stat() error that waiting will not cure. */
+static int
+permanent(int e)
+{
+	return e == EACCES || e == ENOTDIR || e == ELOOP ||
+	    e == ENAMETOOLONG || e == EOVERFLOW;
+}
+
+static void
+watch(const char *path)
+{
+#ifdef __linux__
+	if (ifd == -1)
+		return;
+	if (inotify_add_watch(ifd, path, IN_CREATE | IN_CLOSE_WRITE |
+	    IN_ATTRIB | IN_MOVED_TO | IN_DELETE) != -1)
+		return;
+	switch (errno) {
+	case ENOENT: case ENOTDIR: case EACCES: case ELOOP: case ENAMETOOLONG:
+		return;		/* stat() judges the path; polling finds it */
+	}
+	if (verbose)
+		warn("inotify_add_watch %s: polling only", path);
+	close(ifd);
+	ifd = -1;
+#else
+	(void)path;
+#endif
+}
+
+/*
+ * Watch the directory that holds path: creation, rename-over and in-place
+ * rewrites of the file are all reported there.  Consecutive files in one
+ * directory share the watch.
+ */
+static void
+watch_parent(const char *path)
+{
+	static char last[PATH_MAX];
+	char dir[PATH_MAX];
+	size_t len = strlen(path);
+
+	while (len > 1 && path[len - 1] == '/')
+		len--;
+	while (len > 0 && path[len - 1] != '/')
+		len--;
+	while (len > 1 && path[len - 1] == '/')
+		len--;
+	if (len == 0)
+		strcpy(dir, ".");
+	else if (len < sizeof(dir)) {
+		memcpy(dir, path, len);
+		dir[len] = '\0';
+	} else
+		return;
+	if (strcmp(dir, last) == 0)
+		return;
+	strcpy(last, dir);
+	watch(dir);
+}
+
+/*
+ * A directory gains entries, and a symbolic link's target changes, out of
+ * sight of the parent's watch: those get a watch of their own.
+ */
+static void
+watch_self(struct file *f, const struct stat *st)
+{
+	struct stat lst;
+
+	f->watched = 1;
+	if (S_ISDIR(st->st_mode) ||
+	    (lstat(f->path, &lst) == 0 && S_ISLNK(lst.st_mode)))
+		watch(f->path);
+}
+
+static void
+record(struct file *f, const struct stat *st)
+{
+	f->mtime = st->st_mtim;
+	f->dev = st->st_dev;
+	f->ino = st->st_ino;
+	f->size = st->st_size;
+}
+
+/*
+ * stat() every unmarked file once and mark those modified after ref.
+ * Returns how many are still unmarked.
+ */
+static size_t
+scan(struct file *files, size_t n, const struct timespec *ref)
+{
+	struct stat st;
+	struct file *f;
+	size_t pending = 0;
+	int never = 0;
+
+	for (f = files; f < files + n; f++) {
+		checksig();
+		if (f->marked)
+			continue;
+		if (stat(f->path, &st) == -1) {
+			if (permanent(errno)) {
+				warn("%s", f->path);
+				never = 1;
+			} else if (verbose && errno != ENOENT &&
+			    errno != f->lasterr)
+				warn("%s: still waiting", f->path);
+			f->lasterr = errno;
+			pending++;
+			continue;
+		}
+		if (!f->watched)
+			watch_self(f, &st);
+		if (!ts_after(&st.st_mtim, ref)) {
+			pending++;
+			continue;
+		}
+		f->marked = 1;
+		record(f, &st);
+		if (verbose)
+			warnx("%s: updated", f->path);
+	}
+	if (never)
+		exit(EXIT_NEVER);
+	return pending;
+}
+
+/*
+ * For -s: stat() every file again and note the time of any change to its
+ * modification time, identity or size.  Returns the time of the latest.
+ */
+static double
+restat(struct file *files, size_t n, double latest)
+{
+	struct stat st;
+	struct file *f;
+	double now = monotonic();
+
+	for (f = files; f < files + n; f++) {
+		checksig();
+		if (stat(f->path, &st) == -1) {
+			if (permanent(errno))
+				err(EXIT_NEVER, "%s", f->path);
+			/* Gone for a moment, as in a rename-over. */
+			f->changed = latest = now;
+			f->ino = 0;
+			continue;
+		}
+		if (st.st_mtim.tv_sec == f->mtime.tv_sec &&
+		    st.st_mtim.tv_nsec == f->mtime.tv_nsec &&
+		    st.st_dev == f->dev && st.st_ino == f->ino &&
+		    st.st_size == f->size)
+			continue;
+		record(f, &st);
+		f->changed = latest = now;
+		if (verbose)
+			warnx("%s: changed, settling again", f->path);
+	}
+	return latest;
+}
+
+static void
+drain(void)
+{
+#ifdef __linux__
+	union {
+		struct inotify_event ev;
+		char buf[4096];
+	} u;
+
+	while (read(ifd, u.buf, sizeof(u.buf)) > 0)
+		;
+#endif
+}
+
+/*
+ * Sleep up to secs, or less if an inotify event arrives.  The signals are
+ * unblocked only inside pselect(), so one arriving just before the sleep
+ * still ends it at once.
+ */
+static void
+nap(double secs)
+{
+	struct timespec ts;
+	sigset_t orig;
+	fd_set rfds;
+	int n;
+
+	if (secs < 0)
+		secs = 0;
+	if (secs > LONGEST_NAP)
+		secs = LONGEST_NAP;
+	ts.tv_sec = (time_t)secs;
+	ts.tv_nsec = (long)((secs - (double)ts.tv_sec) * 1e9);
+	FD_ZERO(&rfds);
+	if (ifd != -1)
+		FD_SET(ifd, &rfds);
+
+	sigprocmask(SIG_BLOCK, &catchset, &orig);
+	checksig();
+	n = pselect(ifd + 1, &rfds, NULL, NULL, &ts, &orig);
+	sigprocmask(SIG_SETMASK, &orig, NULL);
+	checksig();
+	if (n == -1 && errno != EINTR)
+		err(EXIT_SYSTEM, "pselect");
+	if (n > 0)
+		drain();
+}
+
+/* The next sleep: d, give or take JITTER, and never past the deadline. */
+static double
+jittered(double d, double deadline)
+{
+	double left = deadline - monotonic();
+
+	d *= 1.0 - JITTER + 2.0 * JITTER * erand48(seed);
+	return d < left ? d : left;
+}
+
+static void
+timedout(struct file *files, size_t n, double settle)
+{
+	struct file *f;
+	double now = monotonic();
+
+	for (f = files; f < files + n; f++)
+		if (!f->marked)
+			warnx("%s: not updated", f->path);
+		else if (settle > 0 && now - f->changed < settle)
+			warnx("%s: not settled", f->path);
+	exit(EXIT_TIMEOUT);
+}
+
+static void
+setup(void)
+{
+	struct sigaction sa;
+	struct timespec ts;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = onsignal;
+	sigemptyset(&sa.sa_mask);
+	sigemptyset(&catchset);
+	sigaddset(&catchset, SIGINT);
+	sigaddset(&catchset, SIGTERM);
+	if (sigaction(SIGINT, &sa, NULL) == -1 ||
+	    sigaction(SIGTERM, &sa, NULL) == -1)
+		err(EXIT_SYSTEM, "sigaction");
+
+	/*
+	 * Nodes booted together run the same image with the same pids, so
+	 * the clock's nanoseconds carry most of what sets their jitter apart.
+	 */
+	clock_gettime(CLOCK_REALTIME, &ts);
+	seed[0] = (unsigned short)ts.tv_nsec;
+	seed[1] = (unsigned short)(ts.tv_nsec >> 16 ^ ts.tv_sec);
+	seed[2] = (unsigned short)getpid();
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "help",	no_argument,	NULL,	'h' },
+		{ "version",	no_argument,	NULL,	'V' },
+		{ NULL,		0,		NULL,	0 }
+	};
+	struct timespec ref;
+	struct file *files;
+	const char *why;
+	double interval = 1, maxinterval = 60, settle = 0, timeout = -1;
+	double deadline = HUGE_VAL, latest, step;
+	size_t i, n;
+	int ch, poll_only = 0;
+
+	while ((ch = getopt_long(argc, argv, "hi:m:ps:t:v", longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'h':
+			usage(stdout);
+			return 0;
+		case 'i':
+			interval = seconds_arg(ch, optarg);
+			if (interval <= 0)
+				errx(EXIT_USAGE, "-i '%s': must be more than 0",
+				    optarg);
+			break;
+		case 'm':
+			maxinterval = seconds_arg(ch, optarg);
+			if (maxinterval <= 0)
+				errx(EXIT_USAGE, "-m '%s': must be more than 0",
+				    optarg);
+			break;
+		case 'p':
+			poll_only = 1;
+			break;
+		case 's':
+			settle = seconds_arg(ch, optarg);
+			break;
+		case 't':
+			timeout = seconds_arg(ch, optarg);
+			break;
+		case 'v':
+			verbose = 1;
+			break;
+		case 'V':
+			printf("waitOnFileUpdates %s\n", VERSION);
+			return 0;
+		default:
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	argc -= optind;
+	argv += optind;
+
+	if (argc < 2) {
+		warnx("%s", argc == 0 ? "missing THRESHOLD" : "missing FILE");
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if ((why = parse_threshold(argv[0], &ref)) != NULL)
+		errx(EXIT_USAGE, "threshold '%s': %s", argv[0], why);
+	argc--;
+	argv++;
+	for (i = 0; i < (size_t)argc; i++)
+		if (argv[i][0] == '\0')
+			errx(EXIT_USAGE, "FILE %zu: empty file name", i + 1);
+	if (interval > maxinterval)
+		interval = maxinterval;
+	step = interval;
+
+	n = (size_t)argc;
+	if ((files = calloc(n, sizeof(*files))) == NULL)
+		err(EXIT_SYSTEM, "calloc");
+	for (i = 0; i < n; i++)
+		files[i].path = argv[i];
+
+	setup();
+	if (timeout >= 0)
+		deadline = monotonic() + timeout;
+
+#ifdef __linux__
+	/* Watches come first so that no update slips in after a stat(). */
+	if (!poll_only && (ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) == -1
+	    && verbose)
+		warn("inotify_init1: polling only");
+	for (i = 0; i < n && ifd != -1; i++)
+		watch_parent(files[i].path);
+#else
+	(void)poll_only;
+#endif
+
+	while ((i = scan(files, n, &ref)) > 0) {
+		double d;
+
+		if (monotonic() >= deadline)
+			timedout(files, n, 0);
+		d = jittered(interval, deadline);
+		if (verbose)
+			warnx("%zu of %zu not updated; next check in %.3fs",
+			    i, n, d);
+		nap(d);
+		interval = interval * 2 < maxinterval ? interval * 2 :
+		    maxinterval;
+	}
+
+	/* -s: every file must then stay put for settle seconds. */
+	latest = monotonic();
+	for (i = 0; i < n; i++)
+		files[i].changed = latest;
+	while (settle > 0) {
+		double left;
+
+		latest = restat(files, n, latest);
+		left = settle - (monotonic() - latest);
+		if (left <= 0)
+			break;
+		if (monotonic() >= deadline)
+			timedout(files, n, settle);
+		nap(jittered(left < step ? left : step, deadline));
+	}
+	free(files);
+	return 0;
+}

@@ -1,0 +1,81 @@
+# Shared setup for the bats suite: a sealed environment in BATS_TEST_TMPDIR
+# and helpers for background waiters.  Sourced by every .bats file.
+
+bats_require_minimum_version 1.5.0
+
+TOP=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
+# make check sets WFU to the sanitizer build for its second pass.
+: "${WFU:=src/waitOnFileUpdates}"
+case $WFU in /*) ;; *) WFU=$TOP/$WFU ;; esac
+
+common_setup() {
+	export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+	export LC_ALL=C TZ=UTC
+	cd "$BATS_TEST_TMPDIR" || return 1
+}
+
+# Give files a modification time long before any threshold the tests use.
+old() {
+	touch -d '2000-01-01 00:00:00' "$@"
+}
+
+now() {
+	printf '%s\n' "$EPOCHREALTIME"
+}
+
+# elapsed START [END]: seconds between two $EPOCHREALTIME readings.
+elapsed() {
+	awk -v a="$1" -v b="${2:-$EPOCHREALTIME}" 'BEGIN { printf "%.3f\n", b - a }'
+}
+
+# lt A B / ge A B: numeric comparisons of decimals.
+lt() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a < b) }'; }
+ge() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a >= b) }'; }
+
+# waiter ARGS...: start waitOnFileUpdates in the background, output to
+# out/err files; fd 3 is closed so bats never waits on it.  Sets $pid.
+waiter() {
+	"$WFU" "$@" >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" 3>&- &
+	pid=$!
+}
+
+# until_true SECONDS COMMAND...: poll COMMAND every 50 ms, at most SECONDS.
+until_true() {
+	local limit=$1 start=$EPOCHREALTIME
+	shift
+	until "$@"; do
+		lt "$(elapsed "$start")" "$limit" || return 1
+		sleep 0.05
+	done
+}
+
+# at START SECONDS: sleep until SECONDS after START (an $EPOCHREALTIME);
+# this sets the scene of a test, it never waits for a result.
+at() {
+	local left
+	left=$(awk -v s="$1" -v d="$2" -v n="$EPOCHREALTIME" \
+	    'BEGIN { l = s + d - n; printf "%.3f\n", (l > 0 ? l : 0) }')
+	sleep "$left"
+}
+
+running() { kill -0 "$pid" 2>/dev/null; }
+stopped() { ! running; }
+
+# reap [SECONDS]: wait (bounded) for the waiter to end; sets $status.
+# A waiter still running after the limit is killed and the test fails.
+# shellcheck disable=SC2034 # status is read by the tests, as after run
+reap() {
+	if ! until_true "${1:-30}" stopped; then
+		kill -9 "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+		printf 'waiter %s still running after %ss\n' "$pid" "${1:-30}" >&2
+		return 1
+	fi
+	status=0
+	wait "$pid" || status=$?
+}
+
+# Wait until the waiter has finished its first stat() round (needs -v).
+first_round() {
+	until_true 10 grep -q 'next check in' "$BATS_TEST_TMPDIR/err"
+}

@@ -1,0 +1,63 @@
+#!/usr/bin/env bats
+# Static checks: strict compiler warnings, cppcheck, mandoc and shellcheck.
+
+load helpers
+
+setup() {
+	common_setup
+	cd "$TOP" || return 1
+}
+
+# The project's own files, as a checkout or an unpacked tarball has them.
+sources() {
+	find . -path ./.git -prune -o -path ./tests/fuzz/findings -prune -o \
+	    -type f -print | sed 's|^\./||' | LC_ALL=C sort
+}
+
+@test "the C builds without warnings under -std=c99 and strict flags with gcc" {
+	run -0 --separate-stderr cc -std=c99 -Wall -Wextra -Wpedantic -Wshadow \
+	    -Wconversion -Werror -O2 -o "$BATS_TEST_TMPDIR/wfu" src/waitOnFileUpdates.c
+	[ -z "$stderr" ]
+}
+
+@test "the C builds without warnings with clang too" {
+	command -v clang >/dev/null || skip "clang not installed (apt-get install clang)"
+	run -0 --separate-stderr clang -std=c99 -Wall -Wextra -Wpedantic -Wshadow \
+	    -Wconversion -Werror -O2 -o "$BATS_TEST_TMPDIR/wfu" src/waitOnFileUpdates.c
+	[ -z "$stderr" ]
+}
+
+@test "cppcheck finds nothing in the C" {
+	command -v cppcheck >/dev/null || skip "cppcheck not installed (apt-get install cppcheck)"
+	cppcheck --quiet --error-exitcode=1 --std=c99 \
+	    --enable=warning,performance,portability src/waitOnFileUpdates.c
+}
+
+@test "every man page is clean under mandoc -T lint" {
+	command -v mandoc >/dev/null || skip "mandoc not installed (apt-get install mandoc)"
+	pages=$(sources | grep -E '\.[1-8]$')
+	[ -n "$pages" ]
+	for page in $pages; do
+		out=$(mandoc -T lint -W warning "$page" 2>&1) ||
+		    { printf '%s\n' "$out"; false; }
+		[ -z "$out" ] || { printf '%s\n' "$out"; false; }
+	done
+}
+
+@test "shellcheck passes on every shell file" {
+	command -v shellcheck >/dev/null || skip "shellcheck not installed (apt-get install shellcheck)"
+	files=()
+	while IFS= read -r f; do
+		case $f in *.bats|*.md|*.c|*.[1-8]) continue ;; esac
+		head -n 1 "$f" | grep -qE '^#!.*(/|env )(ba|da)?sh' && files+=("$f")
+	done < <(sources)
+	[ -f functions ] && files+=(functions)
+	files+=(tests/helpers.bash)
+	shellcheck -x "${files[@]}"
+}
+
+@test "shellcheck passes on the bats files" {
+	command -v shellcheck >/dev/null || skip "shellcheck not installed (apt-get install shellcheck)"
+	# SC2154: bats itself sets status, output, stderr and their _lines.
+	shellcheck -s bash -e SC2154 tests/*.bats
+}
