@@ -38,10 +38,12 @@ bench: $(PROG)
 	bash tests/bench/waitOnFileUpdates.sh
 
 # Bounded fuzzing of the number and THRESHOLD parsers (clang's libFuzzer).
+# New inputs go to the ignored findings/corpus; the seeds stay as they are.
 fuzz: src/fuzz-parse
-	mkdir -p tests/fuzz/findings
+	mkdir -p tests/fuzz/findings/corpus
 	src/fuzz-parse -max_total_time=$(FUZZ_SECONDS) \
-	    -artifact_prefix=tests/fuzz/findings/ tests/fuzz/corpus
+	    -artifact_prefix=tests/fuzz/findings/ \
+	    tests/fuzz/findings/corpus tests/fuzz/corpus
 
 src/fuzz-parse: tests/fuzz/parse.c $(SRC)
 	$(FUZZ_CC) -g -O1 -fsanitize=fuzzer,address,undefined \
