@@ -31,6 +31,9 @@ $(PROG)-asan: $(SRC)
 	$(CC) $(STD_CFLAGS) $(SAN_CFLAGS) $(CPPFLAGS) -DVERSION='"$(VERSION)"' \
 	    $(LDFLAGS) -o $@ $(SRC)
 
+demo: $(PROG)
+	sh scripts/demo.sh
+
 check: $(PROG) $(PROG)-asan
 	sh tests/run
 
@@ -62,4 +65,4 @@ uninstall:
 clean:
 	rm -f $(PROG) $(PROG)-asan src/fuzz-parse
 
-.PHONY: all check bench fuzz install uninstall clean
+.PHONY: all demo check bench fuzz install uninstall clean

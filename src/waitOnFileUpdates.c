@@ -321,7 +321,7 @@ scan(struct file *files, size_t n, const struct timespec *ref)
 			pending++;
 			continue;
 		}
-		if (!f->watched)
+		if (!f->watched && ifd != -1)
 			watch_self(f, &st);
 		if (!ts_after(&st.st_mtim, ref)) {
 			pending++;
