@@ -79,3 +79,61 @@ reap() {
 first_round() {
 	until_true 10 grep -q 'next check in' "$BATS_TEST_TMPDIR/err"
 }
+
+# --- pernode-services -------------------------------------------------------
+
+PNS=$TOP/scripts/pernode-services
+# tests/run sets PNS_SHELL to each shell in turn ("bash --posix" has a word
+# more); by default the system's sh.
+: "${PNS_SHELL:=sh}"
+
+# A sealed state directory, run directory, log and empty config per test.
+pns_setup() {
+	common_setup
+	read -ra SH <<<"$PNS_SHELL"
+	command -v "${SH[0]}" >/dev/null ||
+	    skip "shell ${SH[0]} not installed (apt-get install ${SH[0]})"
+	ROOT=$BATS_TEST_TMPDIR/root
+	TRACE=$BATS_TEST_TMPDIR/trace
+	RUN=$BATS_TEST_TMPDIR/run
+	LOG=$BATS_TEST_TMPDIR/log
+	mkdir -p "$ROOT/global" "$ROOT/scripts" "$ROOT/bin"
+	: >"$BATS_TEST_TMPDIR/config"
+	export PERNODE_ROOT=$ROOT PERNODE_HOSTNAME=n059 PERNODE_RUNDIR=$RUN \
+	    PERNODE_LOG=$LOG PERNODE_CONFIG=$BATS_TEST_TMPDIR/config
+	unset PERNODE_TIMEOUT PERNODE_CHECK_PERMS PERNODE_KILL_AFTER
+}
+
+# Let other users reach BATS_TEST_TMPDIR: search permission on it and on
+# the directories bats made above it.
+open_to_others() {
+	local d=$BATS_TEST_TMPDIR
+	while [ "$d" != / ] && [ "${#d}" -ge "${#BATS_RUN_TMPDIR}" ]; do
+		chmod o+x "$d"
+		d=${d%/*}
+	done
+	chmod 755 "$BATS_TEST_TMPDIR"
+}
+
+# pns ARGS...: the init script under the shell of this pass.
+pns() {
+	"${SH[@]}" "$PNS" "$@"
+}
+
+# script PATH [BODY]: an executable script at ROOT/PATH that appends its
+# path relative to ROOT and its argument to $TRACE, then runs BODY.
+script() {
+	local path=$ROOT/$1
+	mkdir -p "${path%/*}"
+	cat >"$path" <<-SCRIPT
+	#!/bin/sh
+	printf '%s %s\n' "\${0#$ROOT/}" "\$1" >>'$TRACE'
+	${2:-}
+	SCRIPT
+	chmod 755 "$path"
+}
+
+# The runs recorded in $TRACE, one "name action" a line.
+trace() {
+	cat "$TRACE" 2>/dev/null
+}

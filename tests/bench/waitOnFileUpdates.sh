@@ -115,13 +115,17 @@ load() {
 
 # spread: from "pid time" lines, "calls peak spread6": peak is the most
 # calls in any 100 ms after each process's first poll (the start, which
-# nodes booted together share whatever they do); spread6 is max - min over
-# processes of the time of their sixth poll.  Two calls make a poll.
+# nodes booted together share whatever they do) and before the last
+# second (when -t ends every waiter with one last look); spread6 is
+# max - min over processes of the time of their sixth poll.  Two calls
+# make a poll.
 spread() {
-	sort -k2,2g | awk '
+	sort -k2,2g | awk -v secs="$SECONDS_IDLE" '
 	    NR == 1 { t0 = $2 }
 	    { n++; k[$1]++ }
-	    k[$1] > 2 { b = int(($2 - t0) * 10); c[b]++; if (c[b] > peak) peak = c[b] }
+	    k[$1] > 2 && $2 - t0 < secs - 1 {
+		b = int(($2 - t0) * 10); c[b]++; if (c[b] > peak) peak = c[b]
+	    }
 	    k[$1] == 11 { if (!s || $2 < lo) lo = $2; if (!s || $2 > hi) hi = $2; s = 1 }
 	    END { printf "%d %d %.3f\n", n, peak, s ? hi - lo : -1 }'
 }
@@ -194,8 +198,9 @@ directory that never change, for $SECONDS_IDLE s, polling only (as on NFS, where
 remote changes raise no events). \`stat()\` calls on the directory's files
 counted with \`strace -f\`. "Peak" is the most calls in any 100 ms once
 every process has made its first poll (the start itself is shared by nodes
-booted together, whatever they run); "spread" is the time between the first
-and the last process to make its sixth poll.
+booted together, whatever they run) and before the last second (where
+\`-t\` ends all waiters with one last look); "spread" is the time between
+the first and the last process to make its sixth poll.
 
 | way | stat() calls | per process per minute | peak in 100 ms | spread of the 6th poll |
 |---|---|---|---|---|

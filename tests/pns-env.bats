@@ -1,0 +1,115 @@
+#!/usr/bin/env bats
+# pernode-services: each script's process, environment and output.
+
+load helpers
+
+setup() {
+	pns_setup
+}
+
+@test "a script sees only the fixed PATH, TERM, LANG and the PERNODE_ variables" {
+	script global/10-env "env >'$BATS_TEST_TMPDIR/env'"
+	FOO=leak http_proxy=leak LC_ALL=fr_FR.UTF-8 TERM=xterm-256color \
+	    LANG=de_DE.UTF-8 PERNODE_TIMEOUT=0 run -0 pns start
+	env=$(grep -vE '^(PWD|SHLVL|_)=' "$BATS_TEST_TMPDIR/env" | sort)
+	[ "$env" = "LANG=C
+PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+PERNODE_ACTION=start
+PERNODE_HOSTNAME=n059
+PERNODE_ROOT=$ROOT
+TERM=dumb" ]
+}
+
+@test "the environment is the same whatever the caller's" {
+	script global/10-env "env | sort >>'$BATS_TEST_TMPDIR/env.\$PPID'"
+	run -0 pns start
+	first=$(cat "$BATS_TEST_TMPDIR"/env.*)
+	rm "$BATS_TEST_TMPDIR"/env.*
+	run -0 env -i PATH=/bin:/usr/bin HOME=/nowhere SSH_CONNECTION='1 2 3 4' \
+	    PERNODE_ROOT="$ROOT" PERNODE_HOSTNAME=n059 PERNODE_RUNDIR="$RUN" \
+	    PERNODE_LOG="$LOG" PERNODE_CONFIG="$PERNODE_CONFIG" "${SH[@]}" "$PNS" start
+	[ "$first" = "$(cat "$BATS_TEST_TMPDIR"/env.*)" ]
+}
+
+@test "scripts run from / with umask 022 and stdin from /dev/null" {
+	script global/10-where "pwd >'$BATS_TEST_TMPDIR/pwd'; umask >'$BATS_TEST_TMPDIR/umask'; cat >'$BATS_TEST_TMPDIR/stdin'"
+	cd "$BATS_TEST_TMPDIR"
+	umask 077
+	run -0 pns start </dev/zero
+	[ "$(cat "$BATS_TEST_TMPDIR/pwd")" = / ]
+	[ "$(cat "$BATS_TEST_TMPDIR/umask")" = 0022 ]
+	[ ! -s "$BATS_TEST_TMPDIR/stdin" ]
+}
+
+@test "PERNODE_ACTION is stop for stop" {
+	script global/10-env "printf '%s\n' \"\$PERNODE_ACTION\" >>'$BATS_TEST_TMPDIR/action'"
+	run -0 pns stop
+	[ "$(cat "$BATS_TEST_TMPDIR/action")" = stop ]
+}
+
+@test "a script's output goes to the log with a header, not to stdout" {
+	script global/10-talk 'echo "to stdout"; echo "to stderr" >&2'
+	run -0 --separate-stderr pns start
+	[[ $output != *"to stdout"* ]]
+	[[ $stderr != *"to stderr"* ]]
+	grep -q '^--- global/10-talk start, [0-9][0-9]:[0-9][0-9]:[0-9][0-9] UTC \[run [0-9]*\.1\]$' "$LOG"
+	grep -qx 'to stdout' "$LOG"
+	grep -qx 'to stderr' "$LOG"
+}
+
+@test "the log is appended to, never truncated" {
+	printf 'earlier boot\n' >"$LOG"
+	script global/10-a 'echo now'
+	run -0 pns start
+	[ "$(head -n 1 "$LOG")" = "earlier boot" ]
+	grep -qx now "$LOG"
+}
+
+@test "one status line per script, with its duration" {
+	script global/10-a
+	script global/20-b 'sleep 0.3'
+	run -0 pns start
+	[[ ${lines[0]} =~ ^ok\ +global/10-a\ \([0-9]+\.[0-9][0-9]\ s\)$ ]]
+	[[ ${lines[1]} =~ ^ok\ +global/20-b\ \(0\.[3-9][0-9]\ s\)$ ]]
+}
+
+@test "-v echoes each script's output after its status line" {
+	script global/10-a 'echo hello from a'
+	run -0 pns -v start
+	[[ $output == *"ok        global/10-a"*"    | hello from a"* ]]
+}
+
+@test "a daemon left behind with the script's output does not hold up the run or its caller" {
+	script global/10-daemon 'sleep 30 & echo started'
+	script global/20-after
+	# A caller reading stdout to its end, as ssh does.
+	start=$EPOCHREALTIME
+	out=$(timeout 20 "${SH[@]}" "$PNS" start)
+	lt "$(elapsed "$start")" 10
+	[[ $out == *"ok        global/20-after"* ]]
+	pkill -f 'sleep 30' || true
+}
+
+@test "a script that reads stdin gets end-of-file at once" {
+	script global/10-read 'read -r line; echo "read: ${line:-nothing}"'
+	run -0 timeout 20 "${SH[@]}" "$PNS" start
+	grep -qx 'read: nothing' "$LOG"
+}
+
+@test "results go to syslog through one logger process per run" {
+	command -v unshare >/dev/null || skip "unshare not installed"
+	for s in 10-a 20-b 30-c; do script "global/$s"; done
+	logger=$(command -v logger || printf /usr/bin/logger)
+	[ -e "$logger" ] || skip "no logger to stand in for"
+	cat >"$BATS_TEST_TMPDIR/logger" <<-FAKE
+	#!/bin/sh
+	printf 'call %s\n' "\$*" >>'$BATS_TEST_TMPDIR/syslog'
+	cat >>'$BATS_TEST_TMPDIR/syslog'
+	FAKE
+	chmod 755 "$BATS_TEST_TMPDIR/logger"
+	run -0 unshare --mount sh -c 'mount --bind "$1" "$2" && shift 2 && exec "$@"' \
+	    sh "$BATS_TEST_TMPDIR/logger" "$logger" "${SH[@]}" "$PNS" start
+	[ "$(grep -c '^call' "$BATS_TEST_TMPDIR/syslog")" -eq 1 ]
+	grep -q '^call -t pernode-services' "$BATS_TEST_TMPDIR/syslog"
+	grep -q 'ok        global/30-c' "$BATS_TEST_TMPDIR/syslog"
+}

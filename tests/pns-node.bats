@@ -1,0 +1,74 @@
+#!/usr/bin/env bats
+# pernode-services: which node directory is used.
+
+load helpers
+
+setup() {
+	pns_setup
+	script global/10-g
+}
+
+@test "-n, --node and --node= choose the node" {
+	script n060/10-x
+	for form in '-n n060' '--node n060' '--node=n060' '-nn060'; do
+		: >"$TRACE"
+		# shellcheck disable=SC2086 # the form is two words or one
+		run -0 pns $form start
+		[ "$(trace)" = "global/10-g start
+n060/10-x start" ]
+	done
+}
+
+@test "without -n or PERNODE_HOSTNAME, the node is uname -n" {
+	command -v unshare >/dev/null || skip "unshare not installed"
+	script n123/10-x
+	unset PERNODE_HOSTNAME
+	run -0 unshare --uts sh -c 'hostname n123 && exec "$@"' sh "${SH[@]}" "$PNS" start
+	[ "$(trace)" = "global/10-g start
+n123/10-x start" ]
+}
+
+@test "a fully qualified hostname falls back to the part before the first dot" {
+	command -v unshare >/dev/null || skip "unshare not installed"
+	script n059/10-x
+	unset PERNODE_HOSTNAME
+	run -0 unshare --uts sh -c 'hostname n059.cluster.example.org && exec "$@"' \
+	    sh "${SH[@]}" "$PNS" start
+	[ "$(trace)" = "global/10-g start
+n059/10-x start" ]
+}
+
+@test "a directory named with the full name wins over the short one" {
+	script n059.cluster/10-full
+	script n059/10-short
+	run -0 pns -n n059.cluster start
+	[ "$(trace)" = "global/10-g start
+n059.cluster/10-full start" ]
+}
+
+@test "PERNODE_HOSTNAME is the node directory actually used" {
+	script n059/10-x "printf '%s\n' \"\$PERNODE_HOSTNAME\" >'$BATS_TEST_TMPDIR/host'"
+	run -0 pns -n n059.cluster.example.org start
+	[ "$(cat "$BATS_TEST_TMPDIR/host")" = n059 ]
+}
+
+@test "a node without a directory runs the global scripts only" {
+	run -0 pns -n n999 start
+	[ "$(trace)" = "global/10-g start" ]
+}
+
+@test "node names that are not plain directory names run global scripts once, with a warning" {
+	script scripts/10-shared
+	script bin/10-tool
+	printf '#!/bin/sh\ntouch %s/ran\n' "$BATS_TEST_TMPDIR" >"$BATS_TEST_TMPDIR/10-x"
+	chmod 755 "$BATS_TEST_TMPDIR/10-x"
+	for bad in '' . .. ../.. global scripts bin functions 'a/b' '../root' .hidden "a
+b"; do
+		: >"$TRACE"
+		run -0 --separate-stderr pns -n "$bad" start
+		[ "$(trace)" = "global/10-g start" ]
+		[[ $stderr == *"node name '$bad' is not a plain directory name"* ]] ||
+		    [ -z "$bad" ]
+	done
+	[ ! -e "$BATS_TEST_TMPDIR/ran" ]
+}

@@ -1,0 +1,48 @@
+#!/usr/bin/env bats
+# pernode-services: PERNODE_TIMEOUT, the per-script time limit.
+
+load helpers
+
+setup() {
+	pns_setup
+	command -v timeout >/dev/null || skip "timeout not installed (coreutils)"
+	export PERNODE_KILL_AFTER=1
+}
+
+@test "a script over the limit gets SIGTERM, counts as failed, and the run goes on" {
+	script global/10-slow "trap 'echo got TERM; exit 1' TERM; sleep 30 & wait"
+	script global/20-after
+	start=$EPOCHREALTIME
+	PERNODE_TIMEOUT=1 run -1 pns start
+	lt "$(elapsed "$start")" 10
+	[[ $output == *"timed out global/10-slow: still running after 1s, stopped"* ]]
+	grep -qx 'got TERM' "$LOG"
+	[ "$(trace | tail -n 1)" = "global/20-after start" ]
+}
+
+@test "a script that ignores SIGTERM gets SIGKILL a little later" {
+	script global/10-stubborn "trap '' TERM; while :; do sleep 0.1; done"
+	start=$EPOCHREALTIME
+	PERNODE_TIMEOUT=1 run -1 pns start
+	ge "$(elapsed "$start")" 2
+	lt "$(elapsed "$start")" 10
+	[[ $output == *"timed out global/10-stubborn"* ]]
+}
+
+@test "the whole process group of a script over the limit is signalled" {
+	script global/10-family "sleep 300 & echo \$! >'$BATS_TEST_TMPDIR/child'; wait"
+	PERNODE_TIMEOUT=1 run -1 pns start
+	child=$(cat "$BATS_TEST_TMPDIR/child")
+	until_true 10 eval '! kill -0 "$child" 2>/dev/null'
+}
+
+@test "a script within the limit is not disturbed" {
+	script global/10-quick 'sleep 0.2'
+	PERNODE_TIMEOUT=5 run -0 pns start
+	[[ $output == *"ok        global/10-quick"* ]]
+}
+
+@test "PERNODE_TIMEOUT=0 means no limit" {
+	script global/10-a 'sleep 1.2'
+	PERNODE_TIMEOUT=0 run -0 pns start
+}

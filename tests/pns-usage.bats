@@ -1,0 +1,118 @@
+#!/usr/bin/env bats
+# pernode-services: its command line, settings and exit statuses 2 and 6.
+
+load helpers
+
+setup() {
+	pns_setup
+}
+
+@test "-h and --help print the usage on stdout and exit 0" {
+	run -0 --separate-stderr pns --help
+	[ "${lines[0]}" = "usage: pernode-services [-r ROOT] [-n NODE] [-c CONFIG] [-v] ACTION" ]
+	[ -z "$stderr" ]
+	run -0 pns -h
+}
+
+@test "no action, an unknown action or an extra argument: usage on stderr, exit 2" {
+	run -2 --separate-stderr pns
+	[[ $stderr == *"missing ACTION"* ]]
+	run -2 --separate-stderr pns frobnicate
+	[[ $stderr == *"unknown action 'frobnicate'"*"usage: pernode-services"* ]]
+	run -2 --separate-stderr pns start stop
+	[[ $stderr == *"unexpected argument 'stop'"* ]]
+	[ -z "$output" ]
+}
+
+@test "an unknown option or a missing option argument is a usage error" {
+	run -2 --separate-stderr pns -x start
+	[[ $stderr == *"unknown option '-x'"* ]]
+	run -2 --separate-stderr pns start -r
+	[[ $stderr == *"option -r needs an argument"* ]]
+}
+
+@test "the synopsis in --help is the one in the man page" {
+	command -v mandoc >/dev/null || skip "mandoc not installed (apt-get install mandoc)"
+	man=$(mandoc -T ascii -O width=300 "$TOP/scripts/pernode-services.8" |
+	    col -b | sed -n '/^SYNOPSIS/{n;s/^ *//;p;}')
+	run -0 pns --help
+	[ "usage: $man" = "${lines[0]}" ]
+}
+
+@test "ROOT missing or not a directory: exit 6 naming it" {
+	run -6 --separate-stderr pns -r "$BATS_TEST_TMPDIR/nowhere" start
+	[[ $stderr == *"ROOT '$BATS_TEST_TMPDIR/nowhere' is not a directory"* ]]
+	touch "$BATS_TEST_TMPDIR/file"
+	for action in start stop status list; do
+		run -6 --separate-stderr pns -r "$BATS_TEST_TMPDIR/file" "$action"
+		[[ $stderr == *"ROOT '$BATS_TEST_TMPDIR/file' is not a directory"* ]]
+	done
+}
+
+@test "a named config file that does not exist: exit 6 naming it" {
+	run -6 --separate-stderr pns -c "$BATS_TEST_TMPDIR/none" start
+	[[ $stderr == *"config file '$BATS_TEST_TMPDIR/none' does not exist"* ]]
+	PERNODE_CONFIG=$BATS_TEST_TMPDIR/none run -6 pns start
+}
+
+@test "settings: an option beats the environment, which beats the config file" {
+	mkdir -p "$BATS_TEST_TMPDIR/r1/global" "$BATS_TEST_TMPDIR/r2/global" "$BATS_TEST_TMPDIR/r3/global"
+	for r in r1 r2 r3; do
+		printf '#!/bin/sh\necho %s >>%s\n' "$r" "$TRACE" >"$BATS_TEST_TMPDIR/$r/global/10"
+		chmod 755 "$BATS_TEST_TMPDIR/$r/global/10"
+	done
+	printf 'PERNODE_ROOT=%s\n' "$BATS_TEST_TMPDIR/r3" >"$PERNODE_CONFIG"
+	PERNODE_ROOT=$BATS_TEST_TMPDIR/r2 run -0 pns -r "$BATS_TEST_TMPDIR/r1" start
+	PERNODE_ROOT=$BATS_TEST_TMPDIR/r2 run -0 pns start
+	unset PERNODE_ROOT
+	run -0 pns start
+	[ "$(trace)" = "r1
+r2
+r3" ]
+}
+
+@test "the config file may set every PERNODE_ setting" {
+	mkdir -p "$BATS_TEST_TMPDIR/other/global"
+	script n077/10-x
+	cat >"$PERNODE_CONFIG" <<-CONF
+	PERNODE_HOSTNAME=n077
+	PERNODE_LOG=$BATS_TEST_TMPDIR/config.log
+	PERNODE_RUNDIR=$BATS_TEST_TMPDIR/config.run
+	CONF
+	unset PERNODE_HOSTNAME PERNODE_LOG PERNODE_RUNDIR
+	run -0 pns start
+	[ "$(trace)" = "n077/10-x start" ]
+	[ -s "$BATS_TEST_TMPDIR/config.log" ]
+	[ -e "$BATS_TEST_TMPDIR/config.run/status" ]
+}
+
+@test "a missing default config file is fine; an existing one is read" {
+	command -v unshare >/dev/null || skip "unshare not installed"
+	unset PERNODE_CONFIG PERNODE_HOSTNAME
+	script global/10-a
+	# Private, empty /etc/sysconfig and /etc/default for this test.
+	run -0 unshare --mount sh -c 'mkdir -p /etc/sysconfig /etc/default &&
+	    mount -t tmpfs none /etc/sysconfig && mount -t tmpfs none /etc/default &&
+	    exec "$@"' sh "${SH[@]}" "$PNS" start
+	run -0 unshare --mount sh -c 'mkdir -p /etc/sysconfig /etc/default &&
+	    mount -t tmpfs none /etc/sysconfig && mount -t tmpfs none /etc/default &&
+	    printf "PERNODE_HOSTNAME=fromdefault\n" >/etc/default/pernode-services &&
+	    exec "$@"' sh "${SH[@]}" "$PNS" -v start
+	[[ $output == *"start on fromdefault:"* ]]
+}
+
+@test "bad settings are refused with exit 6, naming them" {
+	PERNODE_TIMEOUT=soon run -6 --separate-stderr pns start
+	[[ $stderr == *"PERNODE_TIMEOUT 'soon' is not a whole number of seconds"* ]]
+	PERNODE_CHECK_PERMS=maybe run -6 --separate-stderr pns start
+	[[ $stderr == *"PERNODE_CHECK_PERMS 'maybe' is neither yes nor no"* ]]
+	PERNODE_KILL_AFTER=0 run -6 pns start
+}
+
+@test "a config file with a syntax error: exit 6 naming it, nothing run" {
+	script global/10-a
+	printf 'if then fi\n' >"$PERNODE_CONFIG"
+	run -6 --separate-stderr pns start
+	[[ $stderr == *"config file '$PERNODE_CONFIG' has a syntax error"* ]]
+	[ -z "$(trace)" ]
+}
