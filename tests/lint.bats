@@ -59,5 +59,6 @@ sources() {
 @test "shellcheck passes on the bats files" {
 	command -v shellcheck >/dev/null || skip "shellcheck not installed (apt-get install shellcheck)"
 	# SC2154: bats itself sets status, output, stderr and their _lines.
-	shellcheck -s bash -e SC2154 tests/*.bats
+	# SC2016: the tests hand code in single quotes to other shells.
+	shellcheck -s bash -e SC2154,SC2016 tests/*.bats
 }
