@@ -29,11 +29,15 @@ setup() {
 	[[ $output == *"timed out global/10-stubborn"* ]]
 }
 
+gone() {
+	! kill -0 "$1" 2>/dev/null
+}
+
 @test "the whole process group of a script over the limit is signalled" {
 	script global/10-family "sleep 300 & echo \$! >'$BATS_TEST_TMPDIR/child'; wait"
 	PERNODE_TIMEOUT=1 run -1 pns start
 	child=$(cat "$BATS_TEST_TMPDIR/child")
-	until_true 10 eval '! kill -0 "$child" 2>/dev/null'
+	until_true 10 gone "$child"
 }
 
 @test "a script within the limit is not disturbed" {
