@@ -39,6 +39,7 @@ check: $(PROG) $(PROG)-asan
 
 bench: $(PROG)
 	bash tests/bench/waitOnFileUpdates.sh
+	bash tests/bench/pernode-services.sh
 
 # Bounded fuzzing of the number and THRESHOLD parsers (clang's libFuzzer).
 # New inputs go to the ignored findings/corpus; the seeds stay as they are.

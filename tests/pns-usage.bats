@@ -116,3 +116,21 @@ r3" ]
 	[[ $stderr == *"config file '$PERNODE_CONFIG' has a syntax error"* ]]
 	[ -z "$(trace)" ]
 }
+
+@test "the LSB and chkconfig headers order it last" {
+	header=$(sed -n '/^### BEGIN INIT INFO/,/^### END INIT INFO/p' "$PNS")
+	grep -qx '# Required-Start: *\$all' <<<"$header"
+	grep -qx '# Default-Start: *2 3 4 5' <<<"$header"
+	grep -qx '# Default-Stop: *0 1 6' <<<"$header"
+	grep -qx '# Provides: *pernode-services' <<<"$header"
+	grep -qx '# chkconfig: 2345 99 01' "$PNS"
+}
+
+@test "a config file that pulls in init functions cannot hand the run to systemctl" {
+	script global/10-a
+	# What the systemd hooks of RHEL and Debian test before redirecting.
+	printf '[ -n "${SYSTEMCTL_SKIP_REDIRECT-}" ] && [ -n "${_SYSTEMCTL_SKIP_REDIRECT-}" ] || exit 42\n' \
+	    >"$PERNODE_CONFIG"
+	run -0 pns start
+	[ "$(trace)" = "global/10-a start" ]
+}
