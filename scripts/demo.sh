@@ -1,21 +1,19 @@
 #!/bin/sh
-# make demo: a short tour on a sample tree in a temporary directory; needs
-# no cluster and installs nothing.
+# make demo: a short tour of pernode-services on a sample state directory in
+# a temporary directory.  Needs no cluster, installs nothing, runs as any
+# user, and cleans up after itself.
+# shellcheck disable=SC2016 # the sample scripts' bodies expand in them
 set -u
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-PATH=$top/src:$PATH
 demo=$(mktemp -d "${TMPDIR:-/tmp}/pernode-demo.XXXXXX") || exit 1
 trap 'rm -rf "$demo"' EXIT
 trap 'exit 130' INT TERM
 
-# show COMMAND...: print COMMAND as typed in the demo directory, run it with
-# its output shown live and relative to it, then print its exit status.
-show() {
-	printf '$ %s\n' "$*" | sed "s|$demo/||g"
-	{ "$@" 2>&1; printf '%s\n' "$?" >"$demo/status"; } | sed "s|$demo/||g"
-	printf 'exit status %s\n' "$(cat "$demo/status")"
-}
+root=$demo/state
+export PERNODE_ROOT="$root" PERNODE_LOG="$demo/pernode-services.log"
+: >"$demo/config"
+export PERNODE_CONFIG="$demo/config"
 
 if [ -t 1 ]; then bold=$(printf '\033[1m') plain=$(printf '\033[0m'); else bold='' plain=''; fi
 
@@ -23,23 +21,63 @@ say() {
 	printf '\n%s== %s%s\n' "$bold" "$*" "$plain"
 }
 
-say "A node has booted; its /etc/passwd and /etc/group are the image's, from long ago"
-mkdir "$demo/etc"
-printf 'root:x:0:0:root:/root:/bin/sh\n' >"$demo/etc/passwd"
-printf 'root:x:0:\n' >"$demo/etc/group"
-touch -d '2000-01-01 00:00:00' "$demo/etc/passwd" "$demo/etc/group"
-ls -l --time-style=+%F "$demo/etc"
+# show COMMAND...: print COMMAND as typed, paths shortened to the demo
+# directory, run it, and print its real exit status.
+show() {
+	printf '$ %s\n' "$*" | sed "s|$demo/||g; s|$top/scripts/||g; s|$top/src/||g"
+	{ "$@" 2>&1; printf '%s\n' "$?" >"$demo/status"; } | sed "s|$demo/||g"
+	printf '(exit status %s)\n' "$(cat "$demo/status")"
+}
 
-say "A simulated provisioning daemon will rewrite both in place 3 s from now"
+# script PATH BODY: an executable script in the state directory.
+script() {
+	mkdir -p "$(dirname "$root/$1")"
+	printf '#!/bin/sh\n%s\n' "$2" >"$root/$1"
+	chmod 755 "$root/$1"
+}
+
+say "A shared state directory, as the nodes mount it"
+mkdir -p "$root/bin" "$demo/etc"
+cp "$top/functions" "$root/functions"
+cp "$top/src/waitOnFileUpdates" "$root/bin/"
+script global/10-motd 'echo "node $PERNODE_HOSTNAME: $1"'
+script global/20-accounts "
+# Wait until the provisioning daemon has rewritten passwd and group since
+# the demo began (at boot: pernode_wait_accounts from the functions file).
+. \"\$PERNODE_ROOT/functions\"
+[ \"\$1\" = start ] || exit 0
+waitOnFileUpdates -v -t 15 -s 1 @$(date +%s) '$demo/etc/passwd' '$demo/etc/group' &&
+	echo \"accounts are here: \$(wc -l <'$demo/etc/passwd') users\""
+script scripts/lustre 'echo "mounting /lustre ($1)"'
+script n059/30-gpu 'echo "starting the GPU daemon"'
+mkdir -p "$root/n060"
+ln -s ../scripts/lustre "$root/n059/40-lustre"
+ln -s ../scripts/lustre "$root/n060/40-lustre"
+script n060/50-licence 'echo "licence server unreachable" >&2; exit 3'
+(cd "$demo" && find state -print | LC_ALL=C sort | sed 's|^|    |')
+
+say "Preview on the master: what each node would run"
+show "$top/scripts/pernode-services" -n n059 list
+show "$top/scripts/pernode-services" -n n060 list
+
+say "Node n059 boots; a simulated provisioning daemon rewrites its accounts 3 s in"
+printf 'root:x:0:0::/root:/bin/sh\n' >"$demo/etc/passwd"
+printf 'root:x:0:\n' >"$demo/etc/group"
+touch -d '2000-01-01' "$demo/etc/passwd" "$demo/etc/group"
 (
 	sleep 3
-	printf 'root:x:0:0:root:/root:/bin/sh\nalice:x:1000:1000::/home/alice:/bin/sh\n' >"$demo/etc/passwd"
+	printf 'root:x:0:0::/root:/bin/sh\nalice:x:1000:1000::/home/alice:/bin/sh\n' >"$demo/etc/passwd"
 	printf 'root:x:0:\nalice:x:1000:\n' >"$demo/etc/group"
 ) &
-
-say "A boot script waits for both, since this boot began (here: since now)"
-show waitOnFileUpdates -v -t 30 -s 1 0 "$demo/etc/passwd" "$demo/etc/group"
+PERNODE_RUNDIR=$demo/run-n059 show "$top/scripts/pernode-services" -n n059 start
 wait
 
-say "With a time limit, a file that never arrives is named"
-show waitOnFileUpdates -t 2 60 "$demo/etc/passwd" "$demo/etc/shadow"
+say "What the scripts printed went to the log, not to the console"
+sed "s|$demo/||g" "$PERNODE_LOG"
+
+say "Node n060 boots; one of its scripts fails, the others still run"
+PERNODE_RUNDIR=$demo/run-n060 show "$top/scripts/pernode-services" -n n060 start
+
+say "Later, over ssh or pdsh: status on each node"
+PERNODE_RUNDIR=$demo/run-n059 show "$top/scripts/pernode-services" -n n059 status
+PERNODE_RUNDIR=$demo/run-n060 show "$top/scripts/pernode-services" -n n060 status
