@@ -37,12 +37,12 @@ export PERNODE_ROOT=$root PERNODE_HOSTNAME=bench PERNODE_RUNDIR=$tmp/run \
     PERNODE_LOG=$tmp/log PERNODE_CONFIG=$tmp/config
 
 # way NAME: one run of that way, its output discarded.
+# shellcheck disable=SC2016 # the loop is for dash to expand
 way() {
 	case $1 in
 	pernode-services) sh "$PNS" start ;;
 	pernode-services-bash) bash "$PNS" start ;;
 	run-parts) run-parts --arg=start "$root/global" ;;
-	# shellcheck disable=SC2016 # expanded by dash
 	dash-loop) dash -c 'for f in "$1"/*; do "$f" start; done' sh "$root/global" ;;
 	esac >/dev/null
 }
