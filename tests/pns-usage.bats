@@ -107,6 +107,8 @@ r3" ]
 	PERNODE_CHECK_PERMS=maybe run -6 --separate-stderr pns start
 	[[ $stderr == *"PERNODE_CHECK_PERMS 'maybe' is neither yes nor no"* ]]
 	PERNODE_KILL_AFTER=0 run -6 pns start
+	PERNODE_TIMEOUT=99999999999999999999 run -6 pns start
+	PERNODE_TIMEOUT=-5 run -6 pns start
 }
 
 @test "a config file with a syntax error: exit 6 naming it, nothing run" {
