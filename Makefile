@@ -3,8 +3,15 @@
 VERSION = 0.1.0
 
 PREFIX ?= /usr/local
-BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
+SYSCONFDIR ?= /etc
+# Where the example config goes: sysconfig (RHEL) or default (Debian).
+CONFDIR ?= $(SYSCONFDIR)/sysconfig
+INITDIR ?= $(SYSCONFDIR)/init.d
+UNITDIR ?= /usr/lib/systemd/system
+# The shared state directory; its path becomes the built-in ROOT of the
+# installed init script and functions.
+STATEDIR ?= /opt/perceus/state/lib/perceus/init.d
 
 CC ?= cc
 CFLAGS ?= -O2 -g
@@ -53,17 +60,97 @@ src/fuzz-parse: tests/fuzz/parse.c $(SRC)
 	$(FUZZ_CC) -g -O1 -fsanitize=fuzzer,address,undefined \
 	    -o $@ tests/fuzz/parse.c
 
-install: $(PROG)
-	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
-	$(INSTALL) -m 755 $(PROG) $(DESTDIR)$(BINDIR)/waitOnFileUpdates
-	$(INSTALL) -m 644 src/waitOnFileUpdates.1 \
-	    $(DESTDIR)$(MANDIR)/man1/waitOnFileUpdates.1
+# The node image gets the init script, the unit, the man pages and an
+# example config (never overwriting one that is there); the state directory
+# gets functions, bin/waitOnFileUpdates and empty global/ and scripts/.
+install: install-node install-state
 
+install-node:
+	$(INSTALL) -d $(DESTDIR)$(INITDIR) $(DESTDIR)$(UNITDIR) \
+	    $(DESTDIR)$(CONFDIR) $(DESTDIR)$(MANDIR)/man1 \
+	    $(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(MANDIR)/man8
+	sed 's|^default_root=.*|default_root=$(STATEDIR)|' \
+	    scripts/pernode-services >$(DESTDIR)$(INITDIR)/pernode-services
+	chmod 755 $(DESTDIR)$(INITDIR)/pernode-services
+	sed 's|@INITDIR@|$(INITDIR)|g' packaging/systemd/pernode-services.service \
+	    >$(DESTDIR)$(UNITDIR)/pernode-services.service
+	chmod 644 $(DESTDIR)$(UNITDIR)/pernode-services.service
+	$(INSTALL) -m 644 scripts/pernode-services.8 $(DESTDIR)$(MANDIR)/man8/
+	$(INSTALL) -m 644 docs/pernode-functions.7 $(DESTDIR)$(MANDIR)/man7/
+	$(INSTALL) -m 644 src/waitOnFileUpdates.1 $(DESTDIR)$(MANDIR)/man1/
+	[ -e $(DESTDIR)$(CONFDIR)/pernode-services ] || \
+	    $(INSTALL) -m 644 packaging/pernode-services.conf \
+	    $(DESTDIR)$(CONFDIR)/pernode-services
+
+install-state: $(PROG)
+	$(INSTALL) -d $(DESTDIR)$(STATEDIR)/bin $(DESTDIR)$(STATEDIR)/global \
+	    $(DESTDIR)$(STATEDIR)/scripts
+	sed 's|^: "$${PERNODE_ROOT:=.*}"$$|: "$${PERNODE_ROOT:=$(STATEDIR)}"|' \
+	    functions >$(DESTDIR)$(STATEDIR)/functions
+	chmod 644 $(DESTDIR)$(STATEDIR)/functions
+	$(INSTALL) -m 755 $(PROG) $(DESTDIR)$(STATEDIR)/bin/waitOnFileUpdates
+
+# Removes what install put there: an edited config, scripts an
+# administrator added and the directories holding them stay.
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/waitOnFileUpdates \
-	    $(DESTDIR)$(MANDIR)/man1/waitOnFileUpdates.1
+	rm -f $(DESTDIR)$(INITDIR)/pernode-services \
+	    $(DESTDIR)$(UNITDIR)/pernode-services.service \
+	    $(DESTDIR)$(MANDIR)/man8/pernode-services.8 \
+	    $(DESTDIR)$(MANDIR)/man7/pernode-functions.7 \
+	    $(DESTDIR)$(MANDIR)/man1/waitOnFileUpdates.1 \
+	    $(DESTDIR)$(STATEDIR)/functions \
+	    $(DESTDIR)$(STATEDIR)/bin/waitOnFileUpdates
+	if cmp -s packaging/pernode-services.conf \
+	    $(DESTDIR)$(CONFDIR)/pernode-services; then \
+		rm -f $(DESTDIR)$(CONFDIR)/pernode-services; fi
+	-rmdir $(DESTDIR)$(STATEDIR)/bin $(DESTDIR)$(STATEDIR)/global \
+	    $(DESTDIR)$(STATEDIR)/scripts $(DESTDIR)$(STATEDIR) 2>/dev/null
+
+# A static waitOnFileUpdates for node images whose C library is older than
+# the build host's: musl when musl-gcc is there, else the C library's own.
+static: $(PROG)-static
+
+$(PROG)-static: $(SRC)
+	if command -v musl-gcc >/dev/null 2>&1; then \
+		musl-gcc $(STD_CFLAGS) $(CFLAGS) $(CPPFLAGS) \
+		    -DVERSION='"$(VERSION)"' $(LDFLAGS) -static -o $@ $(SRC); \
+	else \
+		$(CC) $(STD_CFLAGS) $(CFLAGS) $(CPPFLAGS) \
+		    -DVERSION='"$(VERSION)"' $(LDFLAGS) -static -o $@ $(SRC); \
+	fi
+
+# The committed tree, as pernode-services-VERSION.tar.gz.
+DIST = pernode-services-$(VERSION)
+dist:
+	git archive --format=tar --prefix=$(DIST)/ HEAD | gzip -9 >$(DIST).tar.gz
+
+# Packages from the dist tarball, into packaging/build/, with VERSION put
+# in for @VERSION@.  rpmbuild runs with --nodeps: a Debian host has no RPM
+# database to satisfy BuildRequires from.
+PKGBUILD = packaging/build
+
+rpm: dist
+	rm -rf $(PKGBUILD)/rpm
+	mkdir -p $(PKGBUILD)/rpm/SOURCES $(PKGBUILD)/rpm/SPECS
+	cp $(DIST).tar.gz $(PKGBUILD)/rpm/SOURCES/
+	sed 's/@VERSION@/$(VERSION)/g' packaging/rpm/pernode-services.spec \
+	    >$(PKGBUILD)/rpm/SPECS/pernode-services.spec
+	rpmbuild -ba --nodeps --define "_topdir $$(pwd)/$(PKGBUILD)/rpm" \
+	    --define 'debug_package %{nil}' \
+	    $(PKGBUILD)/rpm/SPECS/pernode-services.spec
+
+deb: dist
+	rm -rf $(PKGBUILD)/deb
+	mkdir -p $(PKGBUILD)/deb
+	gzip -dc $(DIST).tar.gz | (cd $(PKGBUILD)/deb && tar -xf -)
+	cp -R packaging/debian $(PKGBUILD)/deb/$(DIST)/debian
+	sed 's/@VERSION@/$(VERSION)/g' packaging/debian/changelog \
+	    >$(PKGBUILD)/deb/$(DIST)/debian/changelog
+	cd $(PKGBUILD)/deb/$(DIST) && dpkg-buildpackage -us -uc -b
 
 clean:
-	rm -f $(PROG) $(PROG)-asan src/fuzz-parse
+	rm -f $(PROG) $(PROG)-asan $(PROG)-static src/fuzz-parse $(DIST).tar.gz
+	rm -rf $(PKGBUILD)
 
-.PHONY: all demo check bench fuzz install uninstall clean
+.PHONY: all demo check bench fuzz install install-node install-state \
+	uninstall static dist rpm deb clean
