@@ -21,13 +21,17 @@ teardown() {
 	rpms=$TOP/packaging/build/rpm/RPMS
 	node=$(ls "$rpms"/*/pernode-services-"$VERSION"-1*.rpm)
 	state=$(ls "$rpms"/*/pernode-services-state-"$VERSION"-1*.rpm)
-	[ "$(rpm -qlp "$node" | grep -v '^/usr/share/\(doc\|licenses\)/')" = "/etc/rc.d/init.d/pernode-services
+	# Where this rpm puts init scripts (RHEL: /etc/rc.d/init.d), and man
+	# pages compressed or not, as its build policy says.
+	initrddir=$(rpm --eval '%{_initrddir}')
+	[ "$(rpm -qlp "$node" | grep -v '^/usr/share/\(doc\|licenses\)/' |
+	    sed 's/\.\(gz\|bz2\|xz\|zst\)$//')" = "$initrddir/pernode-services
 /etc/sysconfig/pernode-services
 /usr/lib/systemd/system/pernode-services.service
-/usr/share/man/man1/waitOnFileUpdates.1.gz
-/usr/share/man/man7/pernode-functions.7.gz
-/usr/share/man/man8/pernode-services.8.gz" ]
-	[ "$(rpm -qlp "$state" | grep -v '^/usr/share/\(doc\|licenses\)/')" = "$STATE
+/usr/share/man/man1/waitOnFileUpdates.1
+/usr/share/man/man7/pernode-functions.7
+/usr/share/man/man8/pernode-services.8" ]
+	[ "$(rpm -qlp "$state" | grep -v '^/usr/\(share/doc\|share/licenses\|lib/.build-id\)')" = "$STATE
 $STATE/bin
 $STATE/bin/waitOnFileUpdates
 $STATE/functions
@@ -36,7 +40,7 @@ $STATE/scripts" ]
 	rpm -qp --configfiles "$node" | grep -qx /etc/sysconfig/pernode-services
 	# The init script in the RPM points at the state directory.
 	rpm2cpio "$node" | (cd "$BATS_TEST_TMPDIR" && cpio -idm --quiet)
-	grep -qx "default_root=$STATE" "$BATS_TEST_TMPDIR/etc/rc.d/init.d/pernode-services"
+	grep -qx "default_root=$STATE" "$BATS_TEST_TMPDIR$initrddir/pernode-services"
 }
 
 @test "rpmlint finds no error in the spec or the RPMs" {
@@ -57,7 +61,8 @@ $STATE/scripts" ]
 	debs=$TOP/packaging/build/deb
 	node=$(ls "$debs"/pernode-services_"$VERSION"-1_all.deb)
 	state=$(ls "$debs"/pernode-services-state_"$VERSION"-1_*.deb)
-	files=$(dpkg-deb -c "$node" | awk '{ print $6 }' | grep -v '/$' | grep -v '^./usr/share/doc/')
+	files=$(dpkg-deb -c "$node" | awk '{ print $6 }' | grep -v '/$' |
+	    grep -v '^./usr/share/\(doc\|lintian\)/')
 	[ "$files" = "./etc/default/pernode-services
 ./etc/init.d/pernode-services
 ./lib/systemd/system/pernode-services.service
