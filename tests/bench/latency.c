@@ -4,6 +4,8 @@
  *
  *   latency ROUNDS FILE READY-TEXT COMMAND [ARG ...]
  *
+ * LATENCY_SEED, when set, seeds the 0.2-1.0 s pauses (default 42).
+ *
  * Each round sets FILE's time to the year 2000, starts COMMAND with its
  * standard error on a pipe, waits until a line holding READY-TEXT arrives
  * (or, with READY-TEXT "-", for 0.3 s), waits 0.2-1.0 s more, appends a byte
@@ -69,7 +71,8 @@ int
 main(int argc, char *argv[])
 {
 	const struct timespec y2000[2] = { { 946684800, 0 }, { 946684800, 0 } };
-	unsigned seed = 42;
+	const char *seedenv = getenv("LATENCY_SEED");
+	unsigned seed = seedenv != NULL ? (unsigned)strtoul(seedenv, NULL, 10) : 42;
 	int rounds, r, fd, p[2], status;
 	double t0, t1;
 	pid_t pid;

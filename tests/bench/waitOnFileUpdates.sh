@@ -33,28 +33,36 @@ report=$tmp/report.md
 "${CC:-cc}" -O2 -o "$tmp/latency" tests/bench/latency.c
 "${CC:-cc}" -O2 -o "$tmp/rusage" tests/bench/rusage.c
 
-# latency TOOL: one line per round, seconds from the write to the exit.
+# latency TOOL: one round; seconds from the write to the exit.
 latency() {
 	local f=$tmp/f
 	rm -f "$f"
 	touch -d "$OLD" "$tmp/ref"
 	case $1 in
 	waitOnFileUpdates)
-		"$tmp/latency" "$ROUNDS" "$f" 'next check' "$WFU" -v 0 "$f" ;;
+		"$tmp/latency" 1 "$f" 'next check' "$WFU" -v 0 "$f" ;;
 	inotifywait)
-		"$tmp/latency" "$ROUNDS" "$f" 'Watches established' \
+		"$tmp/latency" 1 "$f" 'Watches established' \
 		    inotifywait -e close_write,attrib,moved_to "$f" ;;
 	shell-loop)
 		# shellcheck disable=SC2016 # expanded by dash
-		"$tmp/latency" "$ROUNDS" "$f" - dash -c \
+		"$tmp/latency" 1 "$f" - dash -c \
 		    'until [ "$1" -nt "$2" ]; do sleep 1; done' sh "$f" "$tmp/ref" ;;
 	esac
 }
 
+# The tools take turns, round by round, so that whatever else the machine
+# does falls on all of them alike; each round's pause is the same for all.
 printf 'bench: latency, %d rounds per tool\n' "$ROUNDS" >&2
+tools=(waitOnFileUpdates inotifywait shell-loop)
+for ((r = 0; r < ROUNDS; r++)); do
+	for tool in "${tools[@]}"; do
+		LATENCY_SEED=$r latency "$tool" >>"$tmp/lat.$tool"
+	done
+done
 declare -A lat
-for tool in waitOnFileUpdates inotifywait shell-loop; do
-	lat[$tool]=$(latency "$tool" | stats)
+for tool in "${tools[@]}"; do
+	lat[$tool]=$(stats <"$tmp/lat.$tool")
 done
 read -r wfu_med _ <<<"${lat[waitOnFileUpdates]}"
 read -r inw_med _ <<<"${lat[inotifywait]}"
@@ -155,9 +163,9 @@ Measured by \`tests/bench/waitOnFileUpdates.sh\` (\`make bench\`) on $(machine).
 ### 1. Latency from an update to exit (local file system, $ROUNDS rounds)
 
 Each waiter waits on one file. Once it is ready, a byte is appended to the
-file at a random moment 0.2-1.0 s later, the same moments for each tool, by
-\`tests/bench/latency.c\`, which then times the waiter's exit with
-\`waitpid()\`. Seconds:
+file at a random moment 0.2-1.0 s later by \`tests/bench/latency.c\`, which
+then times the waiter's exit with \`waitpid()\`. The tools take turns round
+by round, with the same moment in each round. Seconds:
 
 | tool | median | p90 | min | max | median vs inotifywait |
 |---|---|---|---|---|---|
