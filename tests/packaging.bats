@@ -75,7 +75,7 @@ $STATE/scripts" ]
 	# Registered with update-rc.d defaults, and not started on install.
 	dpkg-deb -e "$node" "$BATS_TEST_TMPDIR/control"
 	grep -q 'update-rc.d pernode-services defaults' "$BATS_TEST_TMPDIR/control/postinst"
-	! grep -q 'invoke-rc.d.* start' "$BATS_TEST_TMPDIR/control/postinst"
+	run -1 grep -q 'invoke-rc.d.* start' "$BATS_TEST_TMPDIR/control/postinst"
 	grep -qx '/etc/default/pernode-services' "$BATS_TEST_TMPDIR/control/conffiles"
 }
 
