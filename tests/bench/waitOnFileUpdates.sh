@@ -181,9 +181,10 @@ Goal: median within 2x of inotifywait and under 20 ms: $(verdict lat_ok).
 \`waitOnFileUpdates\` is \`waitOnFileUpdates 0 f\`;
 \`inotifywait\` is \`inotifywait -qq -e close_write,attrib,moved_to f\`;
 \`shell-loop\` is \`until [ f -nt ref ]; do sleep 1; done\` under dash.
-Each is given 0.3 s to get ready before the pause. The slow tail of both
-inotify users (a few ms) is the kernel tearing down the inotify instance at
-exit. With \`-v\`, whose last line goes to a pipe here, waitOnFileUpdates
+Each is given 0.3 s to get ready before the pause. Both inotify users'
+times fall in two groups, about 0.5 ms and 5-15 ms, the second being the
+kernel tearing down the inotify instance at exit; which group holds the
+median changes from run to run for either tool, so read min and p90 too. With \`-v\`, whose last line goes to a pipe here, waitOnFileUpdates
 took longer to exit in trials (median about 6 ms): that is why the
 benchmark runs it quiet, as a boot script would.
 
