@@ -49,6 +49,30 @@ setup() {
 	done
 }
 
+@test "the long options --root, --node, --config and --verbose work, with = or a space" {
+	mkdir -p "$BATS_TEST_TMPDIR/other/global"
+	printf '#!/bin/sh\necho other >>%s\n' "$TRACE" >"$BATS_TEST_TMPDIR/other/global/10"
+	chmod 755 "$BATS_TEST_TMPDIR/other/global/10"
+	: >"$BATS_TEST_TMPDIR/other.conf"
+	run -0 pns --root "$BATS_TEST_TMPDIR/other" --config "$BATS_TEST_TMPDIR/other.conf" --node x --verbose start
+	run -0 pns --root="$BATS_TEST_TMPDIR/other" --config="$BATS_TEST_TMPDIR/other.conf" --node=x start
+	[ "$(trace)" = "other
+other" ]
+	chmod 644 "$BATS_TEST_TMPDIR/other/global/10"
+	run -0 pns --root "$BATS_TEST_TMPDIR/other" --verbose start
+	[[ $output == *"skipped   global/10: not executable"* ]]
+}
+
+@test "an option given empty is used as given, never replaced by a default" {
+	script global/10-a
+	run -6 --separate-stderr pns -r '' start
+	[[ $stderr == *"ROOT '' is not a directory"* ]]
+	run -6 --separate-stderr pns --root= start
+	run -6 --separate-stderr pns -c '' start
+	[[ $stderr == *"config file '' does not exist"* ]]
+	[ -z "$(trace)" ]
+}
+
 @test "a named config file that does not exist: exit 6 naming it" {
 	run -6 --separate-stderr pns -c "$BATS_TEST_TMPDIR/none" start
 	[[ $stderr == *"config file '$BATS_TEST_TMPDIR/none' does not exist"* ]]
