@@ -8,14 +8,6 @@ setup() {
 	command -v flock >/dev/null || skip "flock not installed (util-linux)"
 }
 
-# Start a run whose first script waits for $BATS_TEST_TMPDIR/go; sets $pid.
-slow_run() {
-	script global/10-slow "while [ ! -e '$BATS_TEST_TMPDIR/go' ]; do sleep 0.05; done"
-	"${SH[@]}" "$PNS" start >"$BATS_TEST_TMPDIR/first" 2>&1 3>&- &
-	pid=$!
-	until_true 10 grep -q 'global/10-slow start' "$TRACE"
-}
-
 @test "a second start while one runs exits 1 at once, naming the running pid" {
 	slow_run
 	for action in start stop restart; do
