@@ -1,0 +1,23 @@
+#!/usr/bin/env bats
+# make demo: the tour runs, shows what it promises, and leaves nothing behind.
+
+load helpers
+
+setup() {
+	common_setup
+	export TMPDIR=$BATS_TEST_TMPDIR/tmp
+	mkdir -p "$TMPDIR"
+}
+
+@test "the demo runs both nodes with the real exit statuses and cleans up" {
+	run -0 sh "$TOP/scripts/demo.sh"
+	# n059: all four scripts ok, including the wait on accounts.
+	[[ $output == *"ok        global/20-accounts"* ]]
+	[[ $output == *"pernode-services: start on n059: 4 run, 0 failed"* ]]
+	# n060: the licence script fails, its output is shown, status 1.
+	[[ $output == *"failed    n060/50-licence: exit status 3"*"    | licence server unreachable"* ]]
+	[[ $output == *"start on n060: 4 run, 1 failed"*"(exit status 1)"* ]]
+	# The log shows the accounts arriving.
+	[[ $output == *"accounts are here: 2 users"* ]]
+	[ -z "$(ls -A "$TMPDIR")" ]
+}
