@@ -481,8 +481,8 @@ main(int argc, char *argv[])
 	struct file *files;
 	const char *why;
 	double interval = 1, maxinterval = 60, settle = 0, timeout = -1;
-	double deadline = HUGE_VAL, latest, step;
-	size_t i, n;
+	double deadline = HUGE_VAL, latest = 0, settle_step;
+	size_t i, n, pending;
 	int ch, poll_only = 0;
 
 	while ((ch = getopt_long(argc, argv, "hi:m:ps:t:v", longopts,
@@ -540,7 +540,7 @@ main(int argc, char *argv[])
 			errx(EXIT_USAGE, "FILE %zu: empty file name", i + 1);
 	if (interval > maxinterval)
 		interval = maxinterval;
-	step = interval;
+	settle_step = interval;	/* -s polls at the first INTERVAL */
 
 	n = (size_t)argc;
 	if ((files = calloc(n, sizeof(*files))) == NULL)
@@ -563,7 +563,7 @@ main(int argc, char *argv[])
 	(void)poll_only;
 #endif
 
-	while ((i = scan(files, n, &ref)) > 0) {
+	while ((pending = scan(files, n, &ref)) > 0) {
 		double d;
 
 		if (monotonic() >= deadline)
@@ -571,16 +571,18 @@ main(int argc, char *argv[])
 		d = jittered(interval, deadline);
 		if (verbose)
 			warnx("%zu of %zu not updated; next check in %.3fs",
-			    i, n, d);
+			    pending, n, d);
 		nap(d);
 		interval = interval * 2 < maxinterval ? interval * 2 :
 		    maxinterval;
 	}
 
 	/* -s: every file must then stay put for settle seconds. */
-	latest = monotonic();
-	for (i = 0; i < n; i++)
-		files[i].changed = latest;
+	if (settle > 0) {
+		latest = monotonic();
+		for (i = 0; i < n; i++)
+			files[i].changed = latest;
+	}
 	while (settle > 0) {
 		double left;
 
@@ -590,7 +592,7 @@ main(int argc, char *argv[])
 			break;
 		if (monotonic() >= deadline)
 			timedout(files, n, settle);
-		nap(jittered(left < step ? left : step, deadline));
+		nap(jittered(left < settle_step ? left : settle_step, deadline));
 	}
 	free(files);
 	return 0;
