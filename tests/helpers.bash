@@ -3,7 +3,7 @@
 
 bats_require_minimum_version 1.5.0
 
-TOP=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
+TOP=$(cd "${BASH_SOURCE[0]%/*}/.." && pwd)
 # make check sets WFU to the sanitizer build for its second pass.
 : "${WFU:=src/waitOnFileUpdates}"
 case $WFU in /*) ;; *) WFU=$TOP/$WFU ;; esac
