@@ -240,15 +240,12 @@ watch(const char *path)
 }
 
 /*
- * Watch the directory that holds path: creation, rename-over and in-place
- * rewrites of the file are all reported there.  Consecutive files in one
- * directory share the watch.
+ * The directory that holds path, in dir (PATH_MAX bytes); 0 when its name
+ * is too long.
  */
-static void
-watch_parent(const char *path)
+static int
+parent(const char *path, char *dir)
 {
-	static char last[PATH_MAX];
-	char dir[PATH_MAX];
 	size_t len = strlen(path);
 
 	while (len > 1 && path[len - 1] == '/')
@@ -259,29 +256,51 @@ watch_parent(const char *path)
 		len--;
 	if (len == 0)
 		strcpy(dir, ".");
-	else if (len < sizeof(dir)) {
+	else if (len < PATH_MAX) {
 		memcpy(dir, path, len);
 		dir[len] = '\0';
 	} else
-		return;
-	if (strcmp(dir, last) == 0)
+		return 0;
+	return 1;
+}
+
+/*
+ * Watch the directory that holds path: creation, rename-over and in-place
+ * rewrites of the file are all reported there.  Consecutive files in one
+ * directory share the watch.
+ */
+static void
+watch_parent(const char *path)
+{
+	static char last[PATH_MAX];
+	char dir[PATH_MAX];
+
+	if (!parent(path, dir) || strcmp(dir, last) == 0)
 		return;
 	strcpy(last, dir);
 	watch(dir);
 }
 
 /*
- * A directory gains entries, and a symbolic link's target changes, out of
- * sight of the parent's watch: those get a watch of their own.
+ * Some changes are out of sight of the parent's watch: a directory gains
+ * entries, a symbolic link's target changes, and a file mounted over its
+ * name (a bind mount, as containers and stateless nodes give /etc/passwd)
+ * is written through the mount, whose events go to the mounted file's own
+ * directory.  Those files get a watch of their own.  A mount is told by
+ * its device differing from its parent's; a bind mount from the same file
+ * system is not seen, and is found by polling.
  */
 static void
 watch_self(struct file *f, const struct stat *st)
 {
-	struct stat lst;
+	struct stat lst, pst;
+	char dir[PATH_MAX];
 
 	f->watched = 1;
 	if (S_ISDIR(st->st_mode) ||
-	    (lstat(f->path, &lst) == 0 && S_ISLNK(lst.st_mode)))
+	    (lstat(f->path, &lst) == 0 && S_ISLNK(lst.st_mode)) ||
+	    (parent(f->path, dir) && stat(dir, &pst) == 0 &&
+	    pst.st_dev != st->st_dev))
 		watch(f->path);
 }
 

@@ -71,6 +71,29 @@ sleeps() {
 	lt "$(elapsed "$t0")" 0.5
 }
 
+@test "inotify: a file bind-mounted over its name, rewritten through the mount, is seen within 0.5 s" {
+	[ "$(id -u)" -eq 0 ] || skip "needs root (a bind mount in a mount namespace)"
+	mkdir fs
+	# As a stateless node or a container has /etc/passwd: a tmpfs file
+	# bound over the name.  The events go to the tmpfs, not to this
+	# directory, so only a watch on the file itself sees the write.
+	run -0 unshare --mount --propagation private -- bash -c '
+		mount -t tmpfs tmpfs fs && cp -p f fs/f && mount --bind fs/f f || exit 9
+		"$1" -v -i 5 -m 60 -t 20 10 f 2>err &
+		for _ in $(seq 200); do
+			! grep -q "next check in" err || break
+			sleep 0.05
+		done
+		t0=$EPOCHREALTIME
+		printf "root:x:0:0::/root:/bin/sh\n" >f
+		wait $!
+		printf "%s %s\n" "$?" "$(awk -v a="$t0" -v b="$EPOCHREALTIME" "BEGIN { print b - a }")"
+	' sh "$WFU"
+	read -r rc secs <<<"$output"
+	[ "$rc" -eq 0 ]
+	lt "$secs" 0.5
+}
+
 # Does the waiter hold an inotify descriptor?
 inotify_fd() {
 	local fd
