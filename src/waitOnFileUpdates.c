@@ -43,6 +43,7 @@
 #define EXIT_SYSTEM	4	/* out of memory or a failing system call */
 
 #define JITTER		0.10	/* sleeps vary by up to this fraction */
+#define CLOCK_STEP	0.1	/* a wall clock jump beyond this is a step */
 #define LONGEST_NAP	86400.0	/* pselect() timeouts stay well in range */
 
 struct file {
@@ -62,6 +63,7 @@ static sigset_t	 catchset;
 static int	 verbose;
 static int	 ifd = -1;		/* inotify descriptor, -1 when polling only */
 static unsigned short seed[3];
+static double	 wall0, mono0;		/* both clocks when THRESHOLD was read */
 
 static void
 usage(FILE *fp)
@@ -167,17 +169,64 @@ monotonic(void)
 	return tstod(&ts);
 }
 
+static double
+wallclock(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_REALTIME, &ts) == -1)
+		err(EXIT_SYSTEM, "clock_gettime");
+	return tstod(&ts);
+}
+
+/*
+ * How far the wall clock has been stepped since THRESHOLD was read: NTP
+ * slews the monotonic clock with it, so only a step (settimeofday(2),
+ * chronyd's makestep at boot) opens a gap between the two.
+ */
+static double
+clock_step(void)
+{
+	double step = (wallclock() - wall0) - (monotonic() - mono0);
+
+	return step > -CLOCK_STEP && step < CLOCK_STEP ? 0 : step;
+}
+
+static struct timespec
+ts_shift(struct timespec t, double secs)
+{
+	time_t whole = (time_t)secs;		/* toward zero */
+	double frac = secs - (double)whole;
+
+	if (frac < 0) {
+		whole--;
+		frac += 1;
+	}
+	t.tv_sec += whole;
+	t.tv_nsec += (long)(frac * 1e9);
+	if (t.tv_nsec >= 1000000000L) {
+		t.tv_sec++;
+		t.tv_nsec -= 1000000000L;
+	}
+	return t;
+}
+
 /*
  * THRESHOLD: "N" seconds before now, "@T" seconds since the epoch, or
- * "boot".  Returns NULL or the reason for refusing s.
+ * "boot".  *relative is set for the first and last, whose reference moves
+ * with a step of the wall clock: a file written after the step is stamped
+ * by the stepped clock.  Returns NULL or the reason for refusing s.
  */
 static const char *
-parse_threshold(const char *s, struct timespec *ref)
+parse_threshold(const char *s, struct timespec *ref, int *relative)
 {
 	struct timespec now, ago;
 	const char *why;
 	clockid_t clock = CLOCK_REALTIME;
 
+	wall0 = wallclock();
+	mono0 = monotonic();
+	*relative = *s != '@';
 	if (*s == '@')
 		return parse_seconds(s + 1, ref);
 	if (strcmp(s, "boot") == 0) {
@@ -496,13 +545,13 @@ main(int argc, char *argv[])
 		{ "version",	no_argument,	NULL,	'V' },
 		{ NULL,		0,		NULL,	0 }
 	};
-	struct timespec ref;
+	struct timespec ref, moved;
 	struct file *files;
 	const char *why;
 	double interval = 1, maxinterval = 60, settle = 0, timeout = -1;
-	double deadline = HUGE_VAL, latest = 0, settle_step;
+	double deadline = HUGE_VAL, latest = 0, settle_step, step, last_step = 0;
 	size_t i, n, pending;
-	int ch, poll_only = 0;
+	int ch, poll_only = 0, relative;
 
 	while ((ch = getopt_long(argc, argv, "hi:m:ps:t:v", longopts,
 	    NULL)) != -1) {
@@ -550,7 +599,7 @@ main(int argc, char *argv[])
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	if ((why = parse_threshold(argv[0], &ref)) != NULL)
+	if ((why = parse_threshold(argv[0], &ref, &relative)) != NULL)
 		errx(EXIT_USAGE, "threshold '%s': %s", argv[0], why);
 	argc--;
 	argv++;
@@ -582,8 +631,20 @@ main(int argc, char *argv[])
 	(void)poll_only;
 #endif
 
-	while ((pending = scan(files, n, &ref)) > 0) {
+	for (;;) {
 		double d;
+
+		moved = ref;
+		if (relative && (step = clock_step()) != 0) {
+			moved = ts_shift(ref, step);
+			if (verbose && (step - last_step > CLOCK_STEP ||
+			    last_step - step > CLOCK_STEP))
+				warnx("the clock was stepped by %+.3fs; "
+				    "the threshold moves with it", step);
+			last_step = step;
+		}
+		if ((pending = scan(files, n, &moved)) == 0)
+			break;
 
 		if (monotonic() >= deadline)
 			timedout(files, n, 0);
