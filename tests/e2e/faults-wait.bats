@@ -124,6 +124,7 @@ stepped() {
 	# All but one, in random order, in a few batches; then the last, once
 	# it has said it waits for that one.
 	seq 10000 | shuf >order
+	first_round
 	head -n 9999 order | (cd many && xargs touch)
 	until_true 60 grep -q '1 of 10000 not updated' err
 	running
