@@ -44,6 +44,13 @@ demo: $(PROG)
 check: $(PROG) $(PROG)-asan
 	sh tests/run
 
+# The end-to-end suite alone (make check runs it too): a debootstrap image
+# booted under sysvinit and systemd, a simulated 32-node cluster, and the
+# fault injection.  Needs root; the image is built once and kept in
+# PERNODE_E2E_CACHE (default /var/cache/pernode-services-e2e).
+e2e: $(PROG)
+	sh tests/run tests/e2e/*.bats
+
 bench: $(PROG)
 	bash tests/bench/waitOnFileUpdates.sh
 	bash tests/bench/pernode-services.sh
@@ -152,5 +159,5 @@ clean:
 	rm -f $(PROG) $(PROG)-asan $(PROG)-static src/fuzz-parse $(DIST).tar.gz
 	rm -rf $(PKGBUILD)
 
-.PHONY: all demo check bench fuzz install install-node install-state \
+.PHONY: all demo check e2e bench fuzz install install-node install-state \
 	uninstall static dist rpm deb clean

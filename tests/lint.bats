@@ -52,7 +52,7 @@ sources() {
 		head -n 1 "$f" | grep -qE '^#!.*(/|env )(ba|da)?sh' && files+=("$f")
 	done < <(sources)
 	[ -f functions ] && files+=(functions)
-	files+=(tests/helpers.bash)
+	files+=(tests/helpers.bash tests/e2e/lib.bash)
 	shellcheck -x "${files[@]}"
 }
 
@@ -60,5 +60,5 @@ sources() {
 	command -v shellcheck >/dev/null || skip "shellcheck not installed (apt-get install shellcheck)"
 	# SC2154: bats itself sets status, output, stderr and their _lines.
 	# SC2016: the tests hand code in single quotes to other shells.
-	shellcheck -s bash -e SC2154,SC2016 tests/*.bats
+	shellcheck -s bash -e SC2154,SC2016 tests/*.bats tests/e2e/*.bats
 }

@@ -67,11 +67,12 @@ rc6.d/KNNpernode-services" ]
 		[ "$ours" = 01 ]
 	done
 	run -0 in_image 'cat /etc/init.d/.depend.stop'
+	depend=$output
 	# Nothing has to stop before it; sendsigs, which kills every process,
 	# and the unmounting of remote file systems wait for it.
-	! grep -q '^pernode-services:' <<<"$output"
-	grep -q '^sendsigs:.* pernode-services\( \|$\)' <<<"$output"
-	grep -q '^umountnfs.sh:.* pernode-services\( \|$\)' <<<"$output"
+	run ! grep -q '^pernode-services:' <<<"$depend"
+	grep -q '^sendsigs:.* pernode-services\( \|$\)' <<<"$depend"
+	grep -q '^umountnfs.sh:.* pernode-services\( \|$\)' <<<"$depend"
 }
 
 @test "booting n059 through rc 2 runs its scripts once each, in order, after every other service" {

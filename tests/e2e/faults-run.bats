@@ -5,6 +5,7 @@
 # real script failures, status tells the truth, the problem is reported
 # once, and the next run works.
 
+# shellcheck disable=SC2030,SC2031 # each test's exports are its own
 load lib
 
 setup() {
@@ -50,9 +51,9 @@ record_pid() {
 		! kill -9 "$victim" 2>/dev/null || killed=yes
 		wait "$victim" || true
 		ran=$(names_of "$victim")
-		context="round $round, kill at ${moment}s ($killed); it ran: $(printf '%s ' $ran)"
+		context="round $round, kill at ${moment}s ($killed); it ran: ${ran//$'\n'/ }"
 		# Never twice in one run, and in order.
-		[ "$ran" = "$(printf '%s\n' $ran | sort -u)" ] || { printf '%s\n' "$context" >&2; return 1; }
+		[ "$ran" = "$(sort -u <<<"$ran" | sed '/^$/d')" ] || { printf '%s\n' "$context" >&2; return 1; }
 		run pns status
 		if [ "$(record_pid)" = "$victim" ]; then
 			# Success only if it did all its work before the kill.

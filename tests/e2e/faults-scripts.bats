@@ -45,7 +45,7 @@ global/20-next start" ]
 	script global/20-talks 'printf "heard\n"'
 	run -0 pns start
 	grep -qx heard "$LOG"
-	! grep -q lost "$LOG"
+	run ! grep -q lost "$LOG"
 	[ "$(trace | wc -l)" = 2 ]
 }
 
@@ -87,6 +87,7 @@ global/20-next start" ]
 	script global/20-second 'printf "old version\n"'
 	script global/30-third
 	"${SH[@]}" "$PNS" start >"$BATS_TEST_TMPDIR/out" 2>&1 3>&- &
+	# shellcheck disable=SC2034 # read by reap
 	pid=$!
 	until_true 10 grep -q 'global/10-first start' "$TRACE"
 	printf '#!/bin/sh\nprintf "%%s new\\n" "${0##*/}" >>"%s"\n' "$TRACE" >"$BATS_TEST_TMPDIR/new"

@@ -61,8 +61,10 @@ failing() {
 # it has begun waiting (libfaketime, the monotonic clock left alone).
 stepped() {
 	local lib
-	lib=$(ls /usr/lib/*/faketime/libfaketime.so.1 2>/dev/null | head -n 1)
-	[ -n "$lib" ] || skip "libfaketime not installed (apt-get install faketime)"
+	for lib in /usr/lib/*/faketime/libfaketime.so.1; do
+		[ -e "$lib" ] && break
+	done
+	[ -e "$lib" ] || skip "libfaketime not installed (apt-get install faketime)"
 	printf '+0\n' >clock
 	# Is the step seen?  date under the same library must show it.
 	FAKE=(env LD_PRELOAD="$lib" FAKETIME_TIMESTAMP_FILE="$BATS_TEST_TMPDIR/clock"
@@ -120,6 +122,7 @@ stepped() {
 	for i in $(seq 10000); do printf '' >"many/$i"; done
 	old many/*
 	(cd many && exec "$WFU" -v -t 120 0 $(seq 10000) >../out 2>../err 3>&-) &
+	# shellcheck disable=SC2034 # read by running and reap
 	pid=$!
 	# All but one, in random order, in a few batches; then the last, once
 	# it has said it waits for that one.
