@@ -54,6 +54,7 @@ e2e: $(PROG)
 bench: $(PROG)
 	bash tests/bench/waitOnFileUpdates.sh
 	bash tests/bench/pernode-services.sh
+	bash tests/bench/cluster.sh
 
 # Bounded fuzzing of the number and THRESHOLD parsers (clang's libFuzzer).
 # New inputs go to the ignored findings/corpus; the seeds stay as they are.

@@ -18,7 +18,8 @@
 # in times, the daemon's "write T" lines in prov, the boot's output in
 # console.  The daemon rewrites passwd and group in place a random
 # PROV_FIRST (default 1-8) s after boot, then every PROV_EVERY (2-4) s,
-# adding the node's account e2e-NODE.
+# adding the node's account e2e-NODE.  With PROV_SEED set, every boot of a
+# node draws the same times (benchmarks compare two runs on one schedule).
 set -euo pipefail
 
 top=$(cd "${BASH_SOURCE[0]%/*}/../.." && pwd)
@@ -28,9 +29,9 @@ die() { printf 'cluster.sh: %s\n' "$*" >&2; exit 1; }
 
 uptime_s() { read -r up _ </proc/uptime && printf '%s\n' "$up"; }
 
-# rand LOW HIGH: a random decimal in [LOW, HIGH], to the millisecond.
+# rand LOW HIGH SEED: a random decimal in [LOW, HIGH], to the millisecond.
 rand() {
-	awk -v lo="$1" -v hi="$2" -v seed="$RANDOM$$" \
+	awk -v lo="$1" -v hi="$2" -v seed="$3" \
 	    'BEGIN { srand(seed); printf "%.3f\n", lo + rand() * (hi - lo) }'
 }
 
@@ -92,17 +93,19 @@ init() {
 # provisiond LOG NODE: rewrite passwd and group in place, as a
 # provisioning daemon does, first after PROV_FIRST seconds.
 provisiond() {
-	local log=$1 node=$2 passwd group
+	local log=$1 node=$2 passwd group seed
 	passwd=$(cat /etc/passwd) group=$(cat /etc/group)
+	seed=${PROV_SEED:-$RANDOM$$}${node#n}
 	# shellcheck disable=SC2086 # "LOW HIGH", two words on purpose
-	sleep "$(rand ${PROV_FIRST:-1 8})"
+	sleep "$(rand ${PROV_FIRST:-1 8} "$seed")"
 	while :; do
 		printf '%s\ne2e-%s:x:4242:4242::/nonexistent:/usr/sbin/nologin\n' \
 		    "$passwd" "$node" >/etc/passwd
 		printf '%s\ne2e-%s:x:4242:\n' "$group" "$node" >/etc/group
 		printf 'write %s\n' "$(uptime_s)" >>"$log"
+		seed=$((seed + 1))
 		# shellcheck disable=SC2086 # "LOW HIGH", two words on purpose
-		sleep "$(rand ${PROV_EVERY:-2 4})"
+		sleep "$(rand ${PROV_EVERY:-2 4} "$seed")"
 	done
 }
 
