@@ -7,9 +7,12 @@
 # /etc/os-release); the cache is keyed by suite, architecture and package
 # list.  Exit 0 with the path on stdout; 77 when the mirror cannot be
 # reached (the caller skips, loudly); 1 on any other failure.
+#   PERNODE_E2E_CACHE  the cache (default /var/cache/pernode-services-e2e)
+#   PERNODE_E2E_APT    where the apt sources are read (default /etc/apt)
 set -euo pipefail
 
 : "${PERNODE_E2E_CACHE:=/var/cache/pernode-services-e2e}"
+: "${PERNODE_E2E_APT:=/etc/apt}"
 
 die() { printf 'image.sh: %s\n' "$*" >&2; exit 1; }
 unreachable() { printf 'image.sh: %s\n' "$*" >&2; exit 77; }
@@ -32,7 +35,7 @@ arch=$(dpkg --print-architecture)
 # first, then one-line sources.list files.
 find_mirror() {
 	local f
-	for f in /etc/apt/sources.list.d/*.sources; do
+	for f in "$PERNODE_E2E_APT"/sources.list.d/*.sources; do
 		[ -r "$f" ] || continue
 		awk -v suite="$suite" '
 			function flush() {
@@ -47,7 +50,7 @@ find_mirror() {
 			tolower($1) == "uris:" { uri = $2 }
 			END { if (!found) flush() }' "$f"
 	done
-	for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
+	for f in "$PERNODE_E2E_APT"/sources.list "$PERNODE_E2E_APT"/sources.list.d/*.list; do
 		[ -r "$f" ] || continue
 		# "deb [options] URI SUITE COMPONENTS..."
 		awk -v suite="$suite" '
@@ -60,7 +63,7 @@ find_mirror() {
 }
 
 mirror=$(find_mirror | head -n 1)
-[ -n "$mirror" ] || unreachable "no apt source for $suite in /etc/apt; cannot build the image"
+[ -n "$mirror" ] || unreachable "no apt source for $suite in $PERNODE_E2E_APT; cannot build the image"
 
 key=$(printf '%s %s %s minbase %s\n' "$suite" "$arch" "$1" "$packages" |
     sha256sum | cut -c1-16)
