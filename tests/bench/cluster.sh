@@ -34,8 +34,6 @@ trap '"$CLUSTER" halt "$cl" 2>/dev/null || true; rm -rf "$tmp"' EXIT
 report=$tmp/report.md
 names=$(seq -f 'n%03g' "$NODES")
 
-uptime_s() { read -r up _ </proc/uptime && printf '%s\n' "$up"; }
-
 # all_done: every node has written its "done" line.
 all_done() {
 	local n
@@ -87,13 +85,14 @@ boot() {
 
 # --- 1. Boot to done ------------------------------------------------------------
 
-# boot_to_done WAY: "total median-wait max-wait": seconds from the boot to
-# the last node's done, and each node's wait past its first accounts write.
+# boot_to_done WAY: "total median-wait max-wait": seconds from the first
+# node's boot to the last node's done, and each node's wait past its first
+# accounts write.
 boot_to_done() {
 	local t0 last
-	t0=$(uptime_s)
 	boot "$1"
 	wait_done
+	t0=$(cat "$cl"/nodes/*/times | awk '$1 == "booted" { print $2 }' | sort -g | head -n 1)
 	last=$(cat "$cl"/nodes/*/times | awk '$1 == "done" { print $2 }' | sort -g | tail -n 1)
 	printf '%s ' "$(awk -v a="$t0" -v b="$last" 'BEGIN { printf "%.2f", b - a }')"
 	for n in $names; do
