@@ -1,85 +1,22 @@
 #!/usr/bin/env bats
-# Faults around a run: the runner killed outright or signalled, its log
-# or run directory unwritable or full, the state directory read-only.  In
+# Faults around a run, under each shell: the runner signalled, its log or
+# run directory unwritable or full, the state directory read-only.  In
 # each case every script that should run does, the exit status counts only
 # real script failures, status tells the truth, the problem is reported
-# once, and the next run works.
+# once, and the next run works.  (kill -9 is tests/e2e/faults-kill.bats.)
 
 # shellcheck disable=SC2030,SC2031 # each test's exports are its own
-load lib
+load helpers
 
 setup() {
 	pns_setup
 }
 
-# kscript NAME: a script of the kill test: records "RUNNER-PID NAME".
-kscript() {
-	cat >"$ROOT/global/$1" <<-SCRIPT
-	#!/bin/sh
-	printf '%s %s\n' "\$PPID" "$1" >>'$TRACE'
-	sleep 0.01
-	SCRIPT
-	chmod 755 "$ROOT/global/$1"
-}
-
-# names_of PID: the scripts run PID ran, in order.
-names_of() {
-	awk -v p="$1" '$1 == p { print $2 }' "$TRACE"
-}
-
-# The pid in the record's first line.
-record_pid() {
-	sed -n '1s/^# start at .*, pid \([0-9]*\), boot .*/\1/p' "$RUN/status" 2>/dev/null
-}
-
-@test "kill -9 at 50 random moments of a 20-script run: no stuck lock, nothing run twice, status never claims the killed run" {
-	seed=${FAULT_SEED:-$RANDOM}
-	printf '# seed %s (FAULT_SEED=%s to repeat)\n' "$seed" "$seed" >&3
-	RANDOM=$seed
-	all=$(seq -w 1 20)
-	for name in $all; do kscript "$name"; done
-	t0=$EPOCHREALTIME
-	pns start >/dev/null
-	length=$(elapsed "$t0")
-	for round in $(seq 50); do
-		# A moment from 0 to 120% of a whole run.
-		moment=$(awk -v l="$length" -v r="$RANDOM" 'BEGIN { printf "%.3f\n", l * 1.2 * r / 32767 }')
-		"${SH[@]}" "$PNS" start >/dev/null 2>&1 3>&- &
-		victim=$!
-		sleep "$moment"
-		killed=no
-		! kill -9 "$victim" 2>/dev/null || killed=yes
-		wait "$victim" || true
-		ran=$(names_of "$victim")
-		context="round $round, kill at ${moment}s ($killed); it ran: ${ran//$'\n'/ }"
-		# Never twice in one run, and in order.
-		[ "$ran" = "$(sort -u <<<"$ran" | sed '/^$/d')" ] || { printf '%s\n' "$context" >&2; return 1; }
-		run pns status
-		if [ "$(record_pid)" = "$victim" ]; then
-			# Success only if it did all its work before the kill.
-			if [ "$status" -eq 0 ]; then
-				[ "$ran" = "$all" ] || { printf '%s: status 0\n' "$context" >&2; return 1; }
-			else
-				[ "$status" -eq 1 ] || { printf '%s: status %s\n' "$context" "$status" >&2; return 1; }
-			fi
-		else
-			# Killed before it wrote its record: no script of it ran.
-			[ -z "$ran" ] || { printf '%s: no record\n' "$context" >&2; return 1; }
-		fi
-		was=$status
-		# The next run proceeds, runs all 20 once, and says whether the
-		# one before it was cut short.
-		run --separate-stderr pns start
-		[ "$status" -eq 0 ] || { printf '%s: next run: %s %s\n' "$context" "$status" "$stderr" >&2; return 1; }
-		next=$(record_pid)
-		[ "$(names_of "$next")" = "$all" ] || { printf '%s: next ran %s\n' "$context" "$(names_of "$next")" >&2; return 1; }
-		if [ "$was" -eq 1 ]; then
-			[[ $stderr == *"the previous start at "*", pid $victim, ended before it finished" ]]
-		else
-			[ -z "$stderr" ]
-		fi
-		run -0 pns status
-	done
+# in_ns COMMAND...: COMMAND in a mount namespace of its own, after the
+# shell lines in $MOUNTS have run there (root only).
+in_ns() {
+	[ "$(id -u)" -eq 0 ] || skip "needs root (a mount namespace)"
+	unshare --mount --propagation private -- bash -c 'eval "$MOUNTS" && "$@"' sh "$@"
 }
 
 @test "a script that sends SIGTERM to the runner ends the run after it; output, status and log say so" {
@@ -125,12 +62,6 @@ global/20-after start' ]
 	script global/10-a 'if [ "$1" = stop ]; then kill -TERM "$PPID"; fi'
 	run -143 pns restart
 	[ "$(trace)" = 'global/10-a stop' ]
-}
-
-# in_ns COMMAND...: COMMAND in a mount namespace of its own, after the
-# shell lines in $MOUNTS have run there.
-in_ns() {
-	unshare --mount --propagation private -- bash -c 'eval "$MOUNTS" && "$@"' sh "$@"
 }
 
 @test "a log on a full file system: one warning, every script runs, the exit status is the scripts' own" {
