@@ -27,6 +27,17 @@ sources() {
 	[ -z "$stderr" ]
 }
 
+@test "the fuzz target and the test shim compile without warnings" {
+	# make fuzz needs clang's libFuzzer to link; compiling is enough to
+	# keep the target in step with the program it includes.
+	run -0 --separate-stderr cc -std=c99 -Wall -Wextra -Werror -c \
+	    -o "$BATS_TEST_TMPDIR/parse.o" tests/fuzz/parse.c
+	[ -z "$stderr" ]
+	run -0 --separate-stderr cc -Wall -Wextra -Werror -fPIC -c \
+	    -o "$BATS_TEST_TMPDIR/statfail.o" tests/e2e/statfail.c
+	[ -z "$stderr" ]
+}
+
 @test "cppcheck finds nothing in the C" {
 	command -v cppcheck >/dev/null || skip "cppcheck not installed (apt-get install cppcheck)"
 	cppcheck --quiet --error-exitcode=1 --std=c99 \

@@ -68,7 +68,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct timespec ref;
 	char s[128];
-	int ok;
+	int ok, relative;
 
 	if (size >= sizeof(s))
 		return 0;
@@ -78,8 +78,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;	/* argv strings hold no NUL */
 
 	check_number(s);
-	ok = parse_threshold(s, &ref) == NULL;
+	ok = parse_threshold(s, &ref, &relative) == NULL;
 	if (strcmp(s, "boot") == 0 && !ok)
+		abort();
+	/* Only "@T" stays put when the clock is stepped. */
+	if (ok && relative != (s[0] != '@'))
 		abort();
 	if (ok && strcmp(s, "boot") != 0 &&
 	    !well_formed(s[0] == '@' ? s + 1 : s))
