@@ -342,14 +342,26 @@ watch_parent(const char *path)
 static void
 watch_self(struct file *f, const struct stat *st)
 {
+	static char last[PATH_MAX];	/* files share a parent: stat it once */
+	static dev_t lastdev;
 	struct stat lst, pst;
 	char dir[PATH_MAX];
 
 	f->watched = 1;
 	if (S_ISDIR(st->st_mode) ||
-	    (lstat(f->path, &lst) == 0 && S_ISLNK(lst.st_mode)) ||
-	    (parent(f->path, dir) && stat(dir, &pst) == 0 &&
-	    pst.st_dev != st->st_dev))
+	    (lstat(f->path, &lst) == 0 && S_ISLNK(lst.st_mode))) {
+		watch(f->path);
+		return;
+	}
+	if (!parent(f->path, dir))
+		return;
+	if (strcmp(dir, last) != 0) {
+		if (stat(dir, &pst) == -1)
+			return;
+		strcpy(last, dir);
+		lastdev = pst.st_dev;
+	}
+	if (lastdev != st->st_dev)
 		watch(f->path);
 }
 
