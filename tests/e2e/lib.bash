@@ -58,14 +58,20 @@ e2e_debs() {
 	rm -rf "$TOP/packaging/build" "$TOP/pernode-services-$version.tar.gz"
 }
 
-# in_overlay LOWER UPPER SCRIPT [ARG...]: run SCRIPT (bash, with ARGs as
-# $1... and $M the merged root) over LOWER (colon-separated layers) with
-# UPPER on top, in a mount namespace of its own.
+# in_overlay [UNSHARE-OPTION...] LOWER UPPER SCRIPT [ARG...]: run SCRIPT
+# (bash, with ARGs as $1... and $M the merged root) over LOWER
+# (colon-separated layers) with UPPER on top, in a mount namespace of its
+# own and any other namespaces the unshare(1) options ask for.
 in_overlay() {
+	local flags=()
+	while [[ $1 == --* ]]; do
+		flags+=("$1")
+		shift
+	done
 	local lower=$1 upper=$2 script=$3
 	shift 3
 	mkdir -p "$upper" "$upper.work" "$upper.mnt"
-	unshare --mount --propagation private -- bash -c '
+	unshare --mount --propagation private "${flags[@]}" -- bash -c '
 		set -e
 		M=$3
 		mount -t overlay overlay -o "lowerdir=$1,upperdir=$2,workdir=$2.work" "$M"
@@ -148,19 +154,15 @@ in_image() {
 # stays in $NODE_FS (its overlay's upper layer).
 boot_sysv() {
 	NODE_FS=$BATS_TEST_TMPDIR/$1
-	mkdir -p "$NODE_FS" "$NODE_FS.work" "$NODE_FS.mnt"
-	unshare --mount --uts --pid --fork --propagation private -- bash -c '
-		set -e
-		node=$1 fs=$2 M=$2.mnt
-		mount -t overlay overlay -o "lowerdir=$3,upperdir=$fs,workdir=$fs.work" "$M"
+	in_overlay --uts --pid --fork "$PROBE:$LAYER:$IMAGE" "$NODE_FS" '
 		mount -t proc proc "$M/proc"
 		mount -t tmpfs -o mode=755 tmpfs "$M/run"
-		mkdir -p "$M$5"
-		mount --bind "$4" "$M$5"
-		mount -o remount,bind,ro "$M$5"
-		hostname "$node"
-		exec chroot "$M" /bin/sh -c "$6"' sh "$1" "$NODE_FS" \
-	    "$PROBE:$LAYER:$IMAGE" "$STATE" "$STATE_PATH" "$2" </dev/null 3>&-
+		mkdir -p "$M$4"
+		mount --bind "$3" "$M$4"
+		mount -o remount,bind,ro "$M$4"
+		hostname "$1"
+		exec chroot "$M" /bin/sh -c "$2"' "$1" "$2" "$STATE" "$STATE_PATH" \
+	    </dev/null 3>&-
 }
 
 # node_file PATH: a file the last booted node wrote.
@@ -171,18 +173,15 @@ node_file() {
 # boot_systemd NODE: boot the image under systemd-nspawn, as NODE, with
 # the state directory bound read-only at its path; returns once the
 # container's systemd answers.  Sets LEADER (its PID 1, as seen here) and
-# NSPAWN.  The test ends it with shutdown_node.
+# NSPAWN (the background job whose child is systemd-nspawn).  The test ends
+# it with shutdown_node.
 boot_systemd() {
 	NODE_FS=$BATS_TEST_TMPDIR/$1
-	mkdir -p "$NODE_FS/etc" "$NODE_FS.work" "$NODE_FS.mnt"
+	mkdir -p "$NODE_FS/etc"
 	printf '%s\n' "$1" >"$NODE_FS/etc/hostname"
-	unshare --mount --propagation private -- bash -c '
-		set -e
-		M=$2.mnt
-		mount -t overlay overlay -o "lowerdir=$3,upperdir=$2,workdir=$2.work" "$M"
+	in_overlay "$LAYER:$IMAGE" "$NODE_FS" '
 		exec systemd-nspawn -q --register=no --keep-unit -D "$M" -M "$1" \
-		    --bind-ro="$4:$5" -b --console=pipe' sh "$1" "$NODE_FS" \
-	    "$LAYER:$IMAGE" "$STATE" "$STATE_PATH" \
+		    --bind-ro="$2:$3" -b --console=pipe' "$1" "$STATE" "$STATE_PATH" \
 	    </dev/null >"$BATS_TEST_TMPDIR/console" 2>&1 3>&- &
 	NSPAWN=$!
 	LEADER=''
@@ -200,7 +199,9 @@ boot_systemd() {
 }
 
 leader_up() {
-	LEADER=$(pgrep -P "$NSPAWN" -x systemd) && [ -n "$LEADER" ] &&
+	local nspawn
+	nspawn=$(pgrep -P "$NSPAWN" -x systemd-nspawn) &&
+	    LEADER=$(pgrep -P "$nspawn" -x systemd) &&
 	    in_node 'test -S /run/systemd/private'
 }
 
@@ -209,11 +210,20 @@ in_node() {
 	nsenter -t "$LEADER" -a /bin/sh -c "$1" </dev/null 3>&-
 }
 
+nspawn_gone() {
+	! kill -0 "$NSPAWN" 2>/dev/null
+}
+
 # shutdown_node: power the node off and wait for it to end (bounded).
 shutdown_node() {
 	[ -n "${NSPAWN-}" ] || return 0
 	in_node 'systemctl poweroff' 2>/dev/null || true
-	if ! until_true 60 eval '! kill -0 "$NSPAWN" 2>/dev/null'; then
+	if ! until_true 60 nspawn_gone; then
+		local nspawn
+		# The container's init first: it outlives a killed nspawn.
+		nspawn=$(pgrep -P "$NSPAWN" -x systemd-nspawn) &&
+		    pkill -9 -P "$nspawn" 2>/dev/null
+		pkill -9 -P "$NSPAWN" 2>/dev/null
 		kill -9 "$NSPAWN" 2>/dev/null
 		printf 'node still running 60 s after poweroff\n' >&2
 	fi
