@@ -34,24 +34,6 @@ trap '"$CLUSTER" halt "$cl" 2>/dev/null || true; rm -rf "$tmp"' EXIT
 report=$tmp/report.md
 names=$(seq -f 'n%03g' "$NODES")
 
-# all_done: every node has written its "done" line.
-all_done() {
-	local n
-	for n in $names; do
-		grep -q '^done' "$cl/nodes/$n/times" 2>/dev/null || return 1
-	done
-}
-
-wait_done() {
-	local _
-	for _ in $(seq 1200); do
-		all_done && return 0
-		sleep 0.1
-	done
-	printf 'bench: nodes not done after 120 s\n' >&2
-	exit 1
-}
-
 # boot WAY: a fresh cluster whose global script waits WAY for something.
 boot() {
 	"$CLUSTER" halt "$cl" 2>/dev/null || true
@@ -91,7 +73,7 @@ boot() {
 boot_to_done() {
 	local t0 last
 	boot "$1"
-	wait_done
+	"$CLUSTER" wait "$cl" 120
 	t0=$(cat "$cl"/nodes/*/times | awk '$1 == "booted" { print $2 }' | sort -g | head -n 1)
 	last=$(cat "$cl"/nodes/*/times | awk '$1 == "done" { print $2 }' | sort -g | tail -n 1)
 	printf '%s ' "$(awk -v a="$t0" -v b="$last" 'BEGIN { printf "%.2f", b - a }')"
@@ -120,7 +102,7 @@ load() {
 	sleep "$SECONDS_LOAD"
 	t_release=$(date +%s.%N)
 	touch "$cl/state/release"
-	wait_done
+	"$CLUSTER" wait "$cl" 120
 	cat "$cl"/nodes/*/strace | awk -v t="$t_release" '/stat/ && $2 + 0 < t + 0 { print $2 }' |
 	    sort -g | awk 'NR == 1 { t0 = $1 } { n++ } $1 - t0 >= 10 { s[int($1 - t0)]++ }
 		END { for (k in s) if (s[k] > p) p = s[k]; printf "%d %d\n", n, p }'

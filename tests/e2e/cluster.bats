@@ -29,11 +29,7 @@ setup_file() {
 	cluster_script n013/30-fails 'rc=7'
 	# shellcheck disable=SC2086 # one word per node
 	"$E2E/cluster.sh" boot "$CL" $NODES
-	until_true 90 all_done || {
-		printf 'nodes not done after 90 s:\n' >&2
-		grep -L '^done' "$CL"/nodes/*/times >&2
-		return 1
-	}
+	"$E2E/cluster.sh" wait "$CL" 90
 }
 
 teardown_file() {
@@ -62,19 +58,20 @@ cluster_script() {
 	chmod 755 "$path"
 }
 
-all_done() {
-	local node
-	for node in $NODES; do
-		grep -q '^done' "$CL/nodes/$node/times" 2>/dev/null || return 1
-	done
-}
-
 # The scripts node $1 should run, in order.
 expected() {
 	printf 'global/10-accounts\n'
 	case $1 in n010 | n020 | n030) printf '%s/20-own\n' "$1" ;; esac
 	case $1 in n013) printf 'n013/30-fails\n' ;; esac
 	case $1 in n00[1-8]) printf '%s/50-shared\n' "$1" ;; esac
+}
+
+# over TOOL NODESET ACTION: /etc/init.d/pernode-services ACTION on every
+# node of NODESET, through TOOL (pdsh or clush) with its exec worker, which
+# enters each node's namespaces; exit status the largest of the nodes'.
+over() {
+	"$1" -S -R exec -w "$2" "$E2E/cluster.sh" enter "$CL" %h \
+	    /etc/init.d/pernode-services "$3"
 }
 
 # ran NODE ACTION: the scripts that ran on NODE with ACTION, in order.
@@ -126,8 +123,7 @@ ran() {
 
 @test "pdsh status over all nodes: only n013 reports a failure" {
 	command -v pdsh >/dev/null || skip "pdsh not installed (apt-get install pdsh)"
-	run -1 pdsh -S -R exec -w 'n[001-032]' "$E2E/cluster.sh" enter "$CL" %h \
-	    /etc/init.d/pernode-services status
+	run -1 over pdsh 'n[001-032]' status
 	printf '%s\n' "$output"
 	[ "$(grep -c ': pernode-services: last start on n[0-9]*: [0-9]* run, 0 failed$' <<<"$output")" = 31 ]
 	grep -qx 'n013: pernode-services: last start on n013: 2 run, 1 failed' <<<"$output"
@@ -137,8 +133,7 @@ ran() {
 
 @test "a pdsh rerun on n011-n014 runs their scripts once more and names n013's failure only" {
 	command -v pdsh >/dev/null || skip "pdsh not installed (apt-get install pdsh)"
-	run -1 pdsh -S -R exec -w 'n[011-014]' "$E2E/cluster.sh" enter "$CL" %h \
-	    /etc/init.d/pernode-services start
+	run -1 over pdsh 'n[011-014]' start
 	printf '%s\n' "$output"
 	grep -qx 'n013: failed    n013/30-fails: exit status 7 ([0-9.]* s)' <<<"$output"
 	[ "$(grep -c '^n01[1-4]: pernode-services: start on n01[1-4]: ' <<<"$output")" = 4 ]
@@ -152,8 +147,7 @@ ran() {
 
 @test "clush runs status on a node set and gathers each node's answer" {
 	command -v clush >/dev/null || skip "clush not installed (apt-get install clustershell)"
-	run -1 clush -S -R exec -w 'n[012-013]' "$E2E/cluster.sh" enter "$CL" %h \
-	    /etc/init.d/pernode-services status
+	run -1 over clush 'n[012-013]' status
 	printf '%s\n' "$output"
 	grep -qx 'n012: pernode-services: last start on n012: 1 run, 0 failed' <<<"$output"
 	grep -qx 'n013: pernode-services: last start on n013: 2 run, 1 failed' <<<"$output"

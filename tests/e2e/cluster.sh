@@ -8,6 +8,8 @@
 #   cluster.sh install DIR           the node's init script and the state
 #                                    directory (DIR/state), from this tree
 #   cluster.sh boot DIR NODE...      boot the nodes at once, in background
+#   cluster.sh wait DIR SECONDS      until every node is done booting; after
+#                                    SECONDS, name those that are not, and fail
 #   cluster.sh enter DIR NODE CMD... CMD in NODE's namespaces (what pdsh -R
 #                                    exec and clush -R exec run)
 #   cluster.sh halt DIR              end every node, and all it started
@@ -109,6 +111,20 @@ provisiond() {
 	done
 }
 
+wait_done() {
+	local dir=$1 late _ node
+	for _ in $(seq $(($2 * 10))); do
+		late=''
+		for node in "$dir"/nodes/*/; do
+			grep -q '^done' "$node/times" 2>/dev/null ||
+			    late="$late $(basename "$node")"
+		done
+		[ -n "$late" ] || return 0
+		sleep 0.1
+	done
+	die "not done after $2 s:$late"
+}
+
 enter() {
 	local dir=$1 node=$2 pid
 	shift 2
@@ -133,8 +149,9 @@ halt() {
 case ${1-} in
 install) [ $# -eq 2 ] || die "usage: cluster.sh install DIR"; install "$2" ;;
 boot) [ $# -ge 3 ] || die "usage: cluster.sh boot DIR NODE..."; shift; boot "$@" ;;
+wait) [ $# -eq 3 ] || die "usage: cluster.sh wait DIR SECONDS"; wait_done "$2" "$3" ;;
 enter) [ $# -ge 4 ] || die "usage: cluster.sh enter DIR NODE CMD..."; shift; enter "$@" ;;
 halt) [ $# -eq 2 ] || die "usage: cluster.sh halt DIR"; halt "$2" ;;
 _init) init "$2" "$3" ;;
-*) die "usage: cluster.sh install|boot|enter|halt DIR ..." ;;
+*) die "usage: cluster.sh install|boot|wait|enter|halt DIR ..." ;;
 esac
