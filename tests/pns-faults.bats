@@ -12,11 +12,24 @@ setup() {
 	pns_setup
 }
 
-# in_ns COMMAND...: COMMAND in a mount namespace of its own, after the
-# shell lines in $MOUNTS have run there (root only).
+# in_ns [--ro DIR | --tmpfs DIR | --fill FILE]... -- COMMAND...: COMMAND
+# in a mount namespace of its own (root only), where each --ro DIR is
+# bound read-only, each --tmpfs DIR is a 64 KiB tmpfs, and each --fill FILE
+# is written until its file system is full, in that order.
 in_ns() {
 	[ "$(id -u)" -eq 0 ] || skip "needs root (a mount namespace)"
-	unshare --mount --propagation private -- bash -c 'eval "$MOUNTS" && "$@"' sh "$@"
+	unshare --mount --propagation private -- bash -c '
+		set -e
+		while [ "$1" != -- ]; do
+			case $1 in
+			--ro) mount --bind "$2" "$2"; mount -o remount,bind,ro "$2" ;;
+			--tmpfs) mount -t tmpfs -o size=64k tmpfs "$2" ;;
+			--fill) dd if=/dev/zero of="$2" bs=4k 2>/dev/null || : ;;
+			esac
+			shift 2
+		done
+		shift
+		exec "$@"' sh "$@"
 }
 
 @test "a script that sends SIGTERM to the runner ends the run after it; output, status and log say so" {
@@ -64,16 +77,24 @@ global/20-after start' ]
 	[ "$(trace)" = 'global/10-a stop' ]
 }
 
+@test "SIGHUP to the runner ends the run after the script running, with status 129" {
+	script global/10-hangs-up 'kill -HUP "$PPID"'
+	script global/20-after
+	run -129 pns start
+	[ "$(trace)" = 'global/10-hangs-up start' ]
+	[[ $output == *'interrupted by SIGHUP after global/10-hangs-up' ]]
+}
+
 @test "a log on a full file system: one warning, every script runs, the exit status is the scripts' own" {
 	mkdir "$BATS_TEST_TMPDIR/logfs"
-	export LOG=$BATS_TEST_TMPDIR/logfs/log PERNODE_LOG=$BATS_TEST_TMPDIR/logfs/log
-	# The log itself fills the file system, to the last page.
-	export MOUNTS='mount -t tmpfs -o size=64k tmpfs "$BATS_TEST_TMPDIR/logfs" &&
-		{ dd if=/dev/zero of="$LOG" bs=4k 2>/dev/null || :; }'
+	LOG=$BATS_TEST_TMPDIR/logfs/log
+	export PERNODE_LOG=$LOG
 	script global/10-talks 'printf "a line of output\n"'
 	script global/20-fails 'exit 2'
 	script global/30-talks 'printf "another line\n"'
-	run -1 --separate-stderr in_ns "${SH[@]}" "$PNS" start
+	# The log itself fills the file system, to the last page.
+	run -1 --separate-stderr in_ns --tmpfs "$BATS_TEST_TMPDIR/logfs" --fill "$LOG" \
+	    -- "${SH[@]}" "$PNS" start
 	[ "$stderr" = "pernode-services: cannot write $LOG; the scripts' output is discarded" ]
 	[ "$(trace | wc -l)" = 3 ]
 	grep -q '^failed  *global/20-fails: exit status 2' <<<"$output"
@@ -85,24 +106,24 @@ global/20-after start' ]
 
 @test "a log whose file system fills during the run: one warning, and later scripts do not fail writing" {
 	mkdir "$BATS_TEST_TMPDIR/logfs"
-	export LOG=$BATS_TEST_TMPDIR/logfs/log PERNODE_LOG=$BATS_TEST_TMPDIR/logfs/log
-	export MOUNTS='mount -t tmpfs -o size=64k tmpfs "$BATS_TEST_TMPDIR/logfs"'
+	LOG=$BATS_TEST_TMPDIR/logfs/log
+	export PERNODE_LOG=$LOG
 	script global/10-fills 'dd if=/dev/zero bs=4k 2>/dev/null; :'
 	script global/20-talks 'printf "a line of output\n"'
 	script global/30-talks 'printf "another line\n"'
-	run -0 --separate-stderr in_ns "${SH[@]}" "$PNS" start
+	run -0 --separate-stderr in_ns --tmpfs "$BATS_TEST_TMPDIR/logfs" \
+	    -- "${SH[@]}" "$PNS" start
 	[ "$stderr" = "pernode-services: cannot write $LOG; the scripts' output is discarded" ]
 	[ "$(trace | wc -l)" = 3 ]
 }
 
 @test "a log on a read-only file system: one warning, every script runs" {
 	mkdir "$BATS_TEST_TMPDIR/logdir"
-	export LOG=$BATS_TEST_TMPDIR/logdir/log PERNODE_LOG=$BATS_TEST_TMPDIR/logdir/log
-	export MOUNTS='mount --bind "$BATS_TEST_TMPDIR/logdir" "$BATS_TEST_TMPDIR/logdir" &&
-		mount -o remount,bind,ro "$BATS_TEST_TMPDIR/logdir"'
+	LOG=$BATS_TEST_TMPDIR/logdir/log
+	export PERNODE_LOG=$LOG
 	script global/10-talks 'printf "a line of output\n"'
 	script global/20-fails 'exit 2'
-	run -1 --separate-stderr in_ns "${SH[@]}" "$PNS" start
+	run -1 --separate-stderr in_ns --ro "$BATS_TEST_TMPDIR/logdir" -- "${SH[@]}" "$PNS" start
 	[ "$stderr" = "pernode-services: cannot write $LOG; the scripts' output is discarded" ]
 	[ "$(trace | wc -l)" = 2 ]
 	[ ! -e "$LOG" ]
@@ -110,11 +131,9 @@ global/20-after start' ]
 
 @test "a read-only run directory: one warning, every script runs, and status says no start is recorded" {
 	mkdir -p "$RUN"
-	export RUN
-	export MOUNTS='mount --bind "$RUN" "$RUN" && mount -o remount,bind,ro "$RUN"'
 	script global/10-a
 	script global/20-fails 'exit 2'
-	run -1 --separate-stderr in_ns "${SH[@]}" "$PNS" start
+	run -1 --separate-stderr in_ns --ro "$RUN" -- "${SH[@]}" "$PNS" start
 	[ "$stderr" = "pernode-services: cannot write $RUN; running without a lock or a record" ]
 	[ "$(trace | wc -l)" = 2 ]
 	run -3 pns status
@@ -124,10 +143,8 @@ global/20-after start' ]
 @test "a run directory that is missing and cannot be made: one warning, every script runs" {
 	mkdir "$BATS_TEST_TMPDIR/ro"
 	export PERNODE_RUNDIR=$BATS_TEST_TMPDIR/ro/run
-	export MOUNTS='mount --bind "$BATS_TEST_TMPDIR/ro" "$BATS_TEST_TMPDIR/ro" &&
-		mount -o remount,bind,ro "$BATS_TEST_TMPDIR/ro"'
 	script global/10-a
-	run -0 --separate-stderr in_ns "${SH[@]}" "$PNS" start
+	run -0 --separate-stderr in_ns --ro "$BATS_TEST_TMPDIR/ro" -- "${SH[@]}" "$PNS" start
 	[ "$stderr" = "pernode-services: cannot write $PERNODE_RUNDIR; running without a lock or a record" ]
 	[ "$(trace)" = 'global/10-a start' ]
 }
@@ -146,9 +163,7 @@ global/20-after start' ]
 	mkdir -p "$ROOT/n059"
 	ln -s ../scripts/shared "$ROOT/n059/20-shared"
 	script n059/30-fails 'exit 5'
-	export ROOT
-	export MOUNTS='mount --bind "$ROOT" "$ROOT" && mount -o remount,bind,ro "$ROOT"'
-	run -1 --separate-stderr in_ns "${SH[@]}" "$PNS" start
+	run -1 --separate-stderr in_ns --ro "$ROOT" -- "${SH[@]}" "$PNS" start
 	[ -z "$stderr" ]
 	[ "$(trace)" = "global/10-a start
 n059/20-shared start
