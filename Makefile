@@ -17,26 +17,28 @@ CC ?= cc
 CFLAGS ?= -O2 -g
 INSTALL ?= install
 
-STD_CFLAGS = -std=c99 -Wall -Wextra -Wpedantic -Wshadow -Wconversion
+# The one home of the warning flags; tests/lint.bats reads this line.
+WARN_CFLAGS = -std=c99 -Wall -Wextra -Wpedantic -Wshadow -Wconversion
 SAN_CFLAGS = -O1 -g -fno-omit-frame-pointer \
 	-fsanitize=address,undefined -fno-sanitize-recover=all
 FUZZ_CC = clang
 FUZZ_SECONDS = 60
 
 PROG = src/waitOnFileUpdates
-SRC = src/waitOnFileUpdates.c
+SRC = src/waitOnFileUpdates.c src/parse.c
+HDR = src/parse.h
+# Every build of the program: the compiler comes first, its flags after.
+BUILD = $(WARN_CFLAGS) $(CPPFLAGS) -DVERSION='"$(VERSION)"'
 
 all: $(PROG)
 
-$(PROG): $(SRC)
-	$(CC) $(STD_CFLAGS) $(CFLAGS) $(CPPFLAGS) -DVERSION='"$(VERSION)"' \
-	    $(LDFLAGS) -o $@ $(SRC)
+$(PROG): $(SRC) $(HDR)
+	$(CC) $(BUILD) $(CFLAGS) $(LDFLAGS) -o $@ $(SRC)
 
 # The same program under AddressSanitizer and UBSan; make check runs the
 # waitOnFileUpdates tests against it too.
-$(PROG)-asan: $(SRC)
-	$(CC) $(STD_CFLAGS) $(SAN_CFLAGS) $(CPPFLAGS) -DVERSION='"$(VERSION)"' \
-	    $(LDFLAGS) -o $@ $(SRC)
+$(PROG)-asan: $(SRC) $(HDR)
+	$(CC) $(BUILD) $(SAN_CFLAGS) $(LDFLAGS) -o $@ $(SRC)
 
 demo: $(PROG)
 	sh scripts/demo.sh
@@ -64,9 +66,9 @@ fuzz: src/fuzz-parse
 	    -artifact_prefix=tests/fuzz/findings/ \
 	    tests/fuzz/findings/corpus tests/fuzz/corpus
 
-src/fuzz-parse: tests/fuzz/parse.c $(SRC)
+src/fuzz-parse: tests/fuzz/parse.c src/parse.c $(HDR)
 	$(FUZZ_CC) -g -O1 -fsanitize=fuzzer,address,undefined \
-	    -o $@ tests/fuzz/parse.c
+	    -o $@ tests/fuzz/parse.c src/parse.c
 
 # The node image gets the init script, the unit, the man pages and an
 # example config (never overwriting one that is there); the state directory
@@ -118,14 +120,9 @@ uninstall:
 # the build host's: musl when musl-gcc is there, else the C library's own.
 static: $(PROG)-static
 
-$(PROG)-static: $(SRC)
-	if command -v musl-gcc >/dev/null 2>&1; then \
-		musl-gcc $(STD_CFLAGS) $(CFLAGS) $(CPPFLAGS) \
-		    -DVERSION='"$(VERSION)"' $(LDFLAGS) -static -o $@ $(SRC); \
-	else \
-		$(CC) $(STD_CFLAGS) $(CFLAGS) $(CPPFLAGS) \
-		    -DVERSION='"$(VERSION)"' $(LDFLAGS) -static -o $@ $(SRC); \
-	fi
+$(PROG)-static: $(SRC) $(HDR)
+	cc=$$(command -v musl-gcc || printf '%s' '$(CC)'); \
+	    $$cc $(BUILD) $(CFLAGS) $(LDFLAGS) -static -o $@ $(SRC)
 
 # The committed tree, as pernode-services-VERSION.tar.gz.
 DIST = pernode-services-$(VERSION)

@@ -1,5 +1,5 @@
 /*
- * waitOnFileUpdates: block until every named file has been modified after
+ * waitOnFileUpdates: block until every named file has been modified since
  * a reference time, polling stat() with jittered back-off and, on Linux,
  * waking early on inotify events.
  *
@@ -23,7 +23,6 @@
 #include <err.h>
 #include <errno.h>
 #include <getopt.h>
-#include <inttypes.h>
 #include <limits.h>
 #include <math.h>
 #include <signal.h>
@@ -33,8 +32,16 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "parse.h"
+
 #ifndef VERSION
 #define VERSION		"unknown"
+#endif
+
+#if defined(__GNUC__) || defined(__clang__)
+#define NORETURN	__attribute__((__noreturn__))
+#else
+#define NORETURN
 #endif
 
 #define EXIT_TIMEOUT	1
@@ -46,13 +53,25 @@
 #define CLOCK_STEP	0.1	/* a wall clock jump beyond this is a step */
 #define LONGEST_NAP	86400.0	/* pselect() timeouts stay well in range */
 
+/*
+ * The file clock: Linux stamps files from the tick-granular clock, which
+ * lags CLOCK_REALTIME by up to a tick.
+ */
+#ifdef CLOCK_REALTIME_COARSE
+#define FILE_CLOCK	CLOCK_REALTIME_COARSE
+#else
+#define FILE_CLOCK	CLOCK_REALTIME
+#endif
+
 struct file {
 	const char	*path;
-	struct timespec	 mtime;		/* what was seen when marked, for -s */
+	/* Its identity as last recorded: at the first look, then when marked. */
+	struct timespec	 mtime;
 	dev_t		 dev;
 	ino_t		 ino;
 	off_t		 size;
-	double		 changed;	/* monotonic time of the last change */
+	enum { UNSEEN, ABSENT, SEEN } first;	/* what the first look found */
+	double		 changed;	/* monotonic time of the last change, for -s */
 	int		 marked;
 	int		 watched;	/* an inotify watch on the file itself */
 	int		 lasterr;	/* last stat() errno, so -v says it once */
@@ -63,7 +82,17 @@ static sigset_t	 catchset;
 static int	 verbose;
 static int	 ifd = -1;		/* inotify descriptor, -1 when polling only */
 static unsigned short seed[3];
-static double	 wall0, mono0;		/* both clocks when THRESHOLD was read */
+static double	 deadline = HUGE_VAL;	/* monotonic; HUGE_VAL without -t */
+
+/*
+ * The reference time and how files are judged against it (see
+ * reference()).
+ */
+static struct timespec ref;
+static int	 relative;	/* N and boot: moves with a step of the clock */
+static int	 inclusive;	/* an mtime equal to ref is updated */
+static int	 tracking;	/* any change after the first look is an update */
+static double	 wall0, mono0;	/* both clocks when ref was taken */
 
 static void
 usage(FILE *fp)
@@ -85,49 +114,6 @@ checksig(void)
 		exit(128 + gotsig);
 }
 
-/*
- * A non-negative decimal number of seconds: digits, optionally a point and
- * more digits.  Parsed by hand so that signs, blanks, exponents, "nan" and
- * "inf", which strtod(3) accepts, are refused, and so that "@T" keeps its
- * full nanosecond precision.  Returns NULL or the reason for refusing s.
- */
-static const char *
-parse_seconds(const char *s, struct timespec *ts)
-{
-	const char *p;
-	intmax_t sec = 0;
-	long nsec = 0, scale = 100000000L;
-	int digits = 0;
-
-	if (*s == '\0')
-		return "empty number";
-	if (*s == '-')
-		return "negative number";
-	for (p = s; *p >= '0' && *p <= '9'; p++, digits++) {
-		if (sec > (INTMAX_MAX - (*p - '0')) / 10)
-			return "number out of range";
-		sec = sec * 10 + (*p - '0');
-	}
-	if (*p == '.')
-		for (p++; *p >= '0' && *p <= '9'; p++, digits++) {
-			nsec += (*p - '0') * scale;
-			scale /= 10;
-		}
-	if (*p != '\0' || digits == 0)
-		return "not a decimal number";
-	ts->tv_sec = (time_t)sec;
-	if ((intmax_t)ts->tv_sec != sec || ts->tv_sec < 0)
-		return "number out of range";
-	ts->tv_nsec = nsec;
-	return NULL;
-}
-
-static double
-tstod(const struct timespec *ts)
-{
-	return (double)ts->tv_sec + (double)ts->tv_nsec / 1e9;
-}
-
 static double
 seconds_arg(int opt, const char *arg)
 {
@@ -136,6 +122,24 @@ seconds_arg(int opt, const char *arg)
 
 	if ((why = parse_seconds(arg, &ts)) != NULL)
 		errx(EXIT_USAGE, "-%c '%s': %s", opt, arg, why);
+	return tstod(&ts);
+}
+
+static struct timespec
+clock_ts(clockid_t id)
+{
+	struct timespec ts;
+
+	if (clock_gettime(id, &ts) == -1)
+		err(EXIT_SYSTEM, "clock_gettime");
+	return ts;
+}
+
+static double
+clock_s(clockid_t id)
+{
+	struct timespec ts = clock_ts(id);
+
 	return tstod(&ts);
 }
 
@@ -152,44 +156,13 @@ ts_sub(struct timespec a, const struct timespec *b)
 }
 
 static int
-ts_after(const struct timespec *a, const struct timespec *b)
+ts_cmp(const struct timespec *a, const struct timespec *b)
 {
 	if (a->tv_sec != b->tv_sec)
-		return a->tv_sec > b->tv_sec;
-	return a->tv_nsec > b->tv_nsec;
-}
-
-static double
-monotonic(void)
-{
-	struct timespec ts;
-
-	if (clock_gettime(CLOCK_MONOTONIC, &ts) == -1)
-		err(EXIT_SYSTEM, "clock_gettime");
-	return tstod(&ts);
-}
-
-static double
-wallclock(void)
-{
-	struct timespec ts;
-
-	if (clock_gettime(CLOCK_REALTIME, &ts) == -1)
-		err(EXIT_SYSTEM, "clock_gettime");
-	return tstod(&ts);
-}
-
-/*
- * How far the wall clock has been stepped since THRESHOLD was read: NTP
- * slews the monotonic clock with it, so only a step (settimeofday(2),
- * chronyd's makestep at boot) opens a gap between the two.
- */
-static double
-clock_step(void)
-{
-	double step = (wallclock() - wall0) - (monotonic() - mono0);
-
-	return step > -CLOCK_STEP && step < CLOCK_STEP ? 0 : step;
+		return a->tv_sec > b->tv_sec ? 1 : -1;
+	if (a->tv_nsec != b->tv_nsec)
+		return a->tv_nsec > b->tv_nsec ? 1 : -1;
+	return 0;
 }
 
 static struct timespec
@@ -212,50 +185,78 @@ ts_shift(struct timespec t, double secs)
 }
 
 /*
- * THRESHOLD: "N" seconds before now, "@T" seconds since the epoch, or
- * "boot".  *relative is set for the first and last, whose reference moves
- * with a step of the wall clock: a file written after the step is stamped
- * by the stepped clock.  Returns NULL or the reason for refusing s.
+ * Take the reference time.  A write made after the start must never be
+ * missed, whatever the granularity of file times:
+ *  - N and boot are read off the file clock and an mtime equal to them
+ *    counts, so a write in the tick the program starts in is seen (and so
+ *    is one made earlier in that same tick);
+ *  - "@T" is the caller's own time, judged strictly: an mtime of exactly T
+ *    is not later than T, so "@$(stat -c %.9Y f)" waits for a new f;
+ *  - unless the reference is still to come, any change of a file from
+ *    what the first look found (mtime, size, inode, device), and a file
+ *    appearing that the first look did not find, are updates too: they
+ *    happened after the start, so after the reference, whatever time the
+ *    file system put on them.
  */
 static const char *
-parse_threshold(const char *s, struct timespec *ref, int *relative)
+reference(const struct threshold *th)
 {
-	struct timespec now, ago;
-	const char *why;
-	clockid_t clock = CLOCK_REALTIME;
-
-	wall0 = wallclock();
-	mono0 = monotonic();
-	*relative = *s != '@';
-	if (*s == '@')
-		return parse_seconds(s + 1, ref);
-	if (strcmp(s, "boot") == 0) {
+	struct timespec now;
 #ifdef CLOCK_BOOTTIME
-		struct timespec up;
+	struct timespec up;
+#endif
 
-		if (clock_gettime(CLOCK_REALTIME, &now) == -1 ||
-		    clock_gettime(CLOCK_BOOTTIME, &up) == -1)
+	wall0 = clock_s(CLOCK_REALTIME);
+	mono0 = clock_s(CLOCK_MONOTONIC);
+	switch (th->since) {
+	case SINCE_EPOCH:
+		ref = th->t;
+		break;
+	case SINCE_AGO:
+		now = clock_ts(FILE_CLOCK);
+		ref = ts_sub(now, &th->t);
+		relative = inclusive = 1;
+		break;
+	case SINCE_BOOT:
+#ifdef CLOCK_BOOTTIME
+		now = clock_ts(CLOCK_REALTIME);
+		if (clock_gettime(CLOCK_BOOTTIME, &up) == -1)
 			return strerror(errno);
-		*ref = ts_sub(now, &up);
-		return NULL;
+		ref = ts_sub(now, &up);
+		relative = inclusive = 1;
+		break;
 #else
 		return "boot time is not known on this system";
 #endif
 	}
-	if ((why = parse_seconds(s, &ago)) != NULL)
-		return why;
-#ifdef CLOCK_REALTIME_COARSE
-	/*
-	 * Linux stamps files from the tick-granular clock, which can lag
-	 * CLOCK_REALTIME by a tick; reading the same clock means a write
-	 * right after we start is never dated before "now".
-	 */
-	clock = CLOCK_REALTIME_COARSE;
-#endif
-	if (clock_gettime(clock, &now) == -1)
-		return strerror(errno);
-	*ref = ts_sub(now, &ago);
+	now = clock_ts(CLOCK_REALTIME);
+	tracking = ts_cmp(&ref, &now) <= 0;
 	return NULL;
+}
+
+/*
+ * The reference as it stands now.  NTP slews the monotonic clock with the
+ * wall clock, so only a step (settimeofday(2), chronyd's makestep at boot)
+ * opens a gap between the two; a relative reference moves with it, as a
+ * file written after the step is stamped by the stepped clock.
+ */
+static struct timespec
+current_ref(void)
+{
+	static double last;
+	double step;
+
+	if (!relative)
+		return ref;
+	step = (clock_s(CLOCK_REALTIME) - wall0) -
+	    (clock_s(CLOCK_MONOTONIC) - mono0);
+	if (step > -CLOCK_STEP && step < CLOCK_STEP)
+		return ref;
+	if (verbose && fabs(step - last) > CLOCK_STEP)
+		warnx("the clock was stepped by %+.3fs; the threshold moves "
+		    "with it", step);
+	last = step;
+	return ts_shift(ref, step);
 }
 
 /* A stat() error that waiting will not cure. */
@@ -374,13 +375,34 @@ record(struct file *f, const struct stat *st)
 	f->size = st->st_size;
 }
 
+static int
+same(const struct file *f, const struct stat *st)
+{
+	return ts_cmp(&st->st_mtim, &f->mtime) == 0 &&
+	    st->st_dev == f->dev && st->st_ino == f->ino &&
+	    st->st_size == f->size;
+}
+
+/* Whether st, just read, shows f updated: see reference(). */
+static int
+updated(const struct file *f, const struct stat *st, const struct timespec *cut)
+{
+	int c = ts_cmp(&st->st_mtim, cut);
+
+	if (c > 0 || (c == 0 && inclusive))
+		return 1;
+	return tracking && (f->first == ABSENT ||
+	    (f->first == SEEN && !same(f, st)));
+}
+
 /*
- * stat() every unmarked file once and mark those modified after ref.
- * Returns how many are still unmarked.
+ * stat() every unmarked file once and mark those updated.  Returns how
+ * many are still unmarked.
  */
 static size_t
-scan(struct file *files, size_t n, const struct timespec *ref)
+scan(struct file *files, size_t n)
 {
+	struct timespec cut = current_ref();
 	struct stat st;
 	struct file *f;
 	size_t pending = 0;
@@ -397,13 +419,20 @@ scan(struct file *files, size_t n, const struct timespec *ref)
 			} else if (verbose && errno != ENOENT &&
 			    errno != f->lasterr)
 				warn("%s: still waiting", f->path);
+			/* Only a sure absence: EIO says nothing of the file. */
+			if (errno == ENOENT && f->first == UNSEEN)
+				f->first = ABSENT;
 			f->lasterr = errno;
 			pending++;
 			continue;
 		}
 		if (!f->watched && ifd != -1)
 			watch_self(f, &st);
-		if (!ts_after(&st.st_mtim, ref)) {
+		if (!updated(f, &st, &cut)) {
+			if (f->first != SEEN) {
+				f->first = SEEN;
+				record(f, &st);
+			}
 			pending++;
 			continue;
 		}
@@ -426,7 +455,7 @@ restat(struct file *files, size_t n, double latest)
 {
 	struct stat st;
 	struct file *f;
-	double now = monotonic();
+	double now = clock_s(CLOCK_MONOTONIC);
 
 	for (f = files; f < files + n; f++) {
 		checksig();
@@ -438,10 +467,7 @@ restat(struct file *files, size_t n, double latest)
 			f->ino = 0;
 			continue;
 		}
-		if (st.st_mtim.tv_sec == f->mtime.tv_sec &&
-		    st.st_mtim.tv_nsec == f->mtime.tv_nsec &&
-		    st.st_dev == f->dev && st.st_ino == f->ino &&
-		    st.st_size == f->size)
+		if (same(f, &st))
 			continue;
 		record(f, &st);
 		f->changed = latest = now;
@@ -501,19 +527,19 @@ nap(double secs)
 
 /* The next sleep: d, give or take JITTER, and never past the deadline. */
 static double
-jittered(double d, double deadline)
+jittered(double d)
 {
-	double left = deadline - monotonic();
+	double left = deadline - clock_s(CLOCK_MONOTONIC);
 
 	d *= 1.0 - JITTER + 2.0 * JITTER * erand48(seed);
 	return d < left ? d : left;
 }
 
-static void
+static NORETURN void
 timedout(struct file *files, size_t n, double settle)
 {
 	struct file *f;
-	double now = monotonic();
+	double now = clock_s(CLOCK_MONOTONIC);
 
 	for (f = files; f < files + n; f++)
 		if (!f->marked)
@@ -523,11 +549,60 @@ timedout(struct file *files, size_t n, double settle)
 	exit(EXIT_TIMEOUT);
 }
 
+/*
+ * Waiting for updates: some files are unmarked.  Each round stats them;
+ * the sleep between rounds starts at interval and doubles up to
+ * maxinterval, and inotify cuts it short.
+ */
 static void
-setup(void)
+await_updates(struct file *files, size_t n, double interval,
+    double maxinterval)
+{
+	size_t pending;
+	double d;
+
+	while ((pending = scan(files, n)) > 0) {
+		if (clock_s(CLOCK_MONOTONIC) >= deadline)
+			timedout(files, n, 0);
+		d = jittered(interval);
+		if (verbose)
+			warnx("%zu of %zu not updated; next check in %.3fs",
+			    pending, n, d);
+		nap(d);
+		interval = interval * 2 < maxinterval ? interval * 2 :
+		    maxinterval;
+	}
+}
+
+/*
+ * Settling: every file is marked, and each file's changed holds when it
+ * was last seen to change (at first, the moment the last was marked).
+ * Ends once none has changed for settle seconds, looking every step
+ * seconds and on inotify events.
+ */
+static void
+await_settled(struct file *files, size_t n, double settle, double step)
+{
+	double latest = clock_s(CLOCK_MONOTONIC), left;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		files[i].changed = latest;
+	for (;;) {
+		latest = restat(files, n, latest);
+		left = settle - (clock_s(CLOCK_MONOTONIC) - latest);
+		if (left <= 0)
+			return;
+		if (clock_s(CLOCK_MONOTONIC) >= deadline)
+			timedout(files, n, settle);
+		nap(jittered(left < step ? left : step));
+	}
+}
+
+static void
+catch_signals(void)
 {
 	struct sigaction sa;
-	struct timespec ts;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = onsignal;
@@ -538,15 +613,40 @@ setup(void)
 	if (sigaction(SIGINT, &sa, NULL) == -1 ||
 	    sigaction(SIGTERM, &sa, NULL) == -1)
 		err(EXIT_SYSTEM, "sigaction");
+}
 
-	/*
-	 * Nodes booted together run the same image with the same pids, so
-	 * the clock's nanoseconds carry most of what sets their jitter apart.
-	 */
-	clock_gettime(CLOCK_REALTIME, &ts);
+/*
+ * Nodes booted together run the same image with the same pids, so the
+ * clock's nanoseconds carry most of what sets their jitter apart.
+ */
+static void
+seed_jitter(void)
+{
+	struct timespec ts = clock_ts(CLOCK_REALTIME);
+
 	seed[0] = (unsigned short)ts.tv_nsec;
 	seed[1] = (unsigned short)(ts.tv_nsec >> 16 ^ ts.tv_sec);
 	seed[2] = (unsigned short)getpid();
+}
+
+/* Watches come first, so that no update slips in after a stat(). */
+static void
+watch_all(const struct file *files, size_t n)
+{
+#ifdef __linux__
+	size_t i;
+
+	if ((ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) == -1) {
+		if (verbose)
+			warn("inotify_init1: polling only");
+		return;
+	}
+	for (i = 0; i < n && ifd != -1; i++)
+		watch_parent(files[i].path);
+#else
+	(void)files;
+	(void)n;
+#endif
 }
 
 int
@@ -557,13 +657,12 @@ main(int argc, char *argv[])
 		{ "version",	no_argument,	NULL,	'V' },
 		{ NULL,		0,		NULL,	0 }
 	};
-	struct timespec ref, moved;
+	struct threshold th;
 	struct file *files;
 	const char *why;
 	double interval = 1, maxinterval = 60, settle = 0, timeout = -1;
-	double deadline = HUGE_VAL, latest = 0, settle_step, step, last_step = 0;
-	size_t i, n, pending;
-	int ch, poll_only = 0, relative;
+	size_t i, n;
+	int ch, poll_only = 0;
 
 	while ((ch = getopt_long(argc, argv, "hi:m:ps:t:v", longopts,
 	    NULL)) != -1) {
@@ -611,7 +710,7 @@ main(int argc, char *argv[])
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	if ((why = parse_threshold(argv[0], &ref, &relative)) != NULL)
+	if ((why = parse_threshold(argv[0], &th)) != NULL)
 		errx(EXIT_USAGE, "threshold '%s': %s", argv[0], why);
 	argc--;
 	argv++;
@@ -620,7 +719,6 @@ main(int argc, char *argv[])
 			errx(EXIT_USAGE, "FILE %zu: empty file name", i + 1);
 	if (interval > maxinterval)
 		interval = maxinterval;
-	settle_step = interval;	/* -s polls at the first INTERVAL */
 
 	n = (size_t)argc;
 	if ((files = calloc(n, sizeof(*files))) == NULL)
@@ -628,64 +726,19 @@ main(int argc, char *argv[])
 	for (i = 0; i < n; i++)
 		files[i].path = argv[i];
 
-	setup();
+	if ((why = reference(&th)) != NULL)
+		errx(EXIT_USAGE, "threshold '%s': %s", argv[-1], why);
+	catch_signals();
+	seed_jitter();
 	if (timeout >= 0)
-		deadline = monotonic() + timeout;
+		deadline = clock_s(CLOCK_MONOTONIC) + timeout;
+	if (!poll_only)
+		watch_all(files, n);
 
-#ifdef __linux__
-	/* Watches come first so that no update slips in after a stat(). */
-	if (!poll_only && (ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) == -1
-	    && verbose)
-		warn("inotify_init1: polling only");
-	for (i = 0; i < n && ifd != -1; i++)
-		watch_parent(files[i].path);
-#else
-	(void)poll_only;
-#endif
-
-	for (;;) {
-		double d;
-
-		moved = ref;
-		if (relative && (step = clock_step()) != 0) {
-			moved = ts_shift(ref, step);
-			if (verbose && (step - last_step > CLOCK_STEP ||
-			    last_step - step > CLOCK_STEP))
-				warnx("the clock was stepped by %+.3fs; "
-				    "the threshold moves with it", step);
-			last_step = step;
-		}
-		if ((pending = scan(files, n, &moved)) == 0)
-			break;
-
-		if (monotonic() >= deadline)
-			timedout(files, n, 0);
-		d = jittered(interval, deadline);
-		if (verbose)
-			warnx("%zu of %zu not updated; next check in %.3fs",
-			    pending, n, d);
-		nap(d);
-		interval = interval * 2 < maxinterval ? interval * 2 :
-		    maxinterval;
-	}
-
-	/* -s: every file must then stay put for settle seconds. */
-	if (settle > 0) {
-		latest = monotonic();
-		for (i = 0; i < n; i++)
-			files[i].changed = latest;
-	}
-	while (settle > 0) {
-		double left;
-
-		latest = restat(files, n, latest);
-		left = settle - (monotonic() - latest);
-		if (left <= 0)
-			break;
-		if (monotonic() >= deadline)
-			timedout(files, n, settle);
-		nap(jittered(left < settle_step ? left : settle_step, deadline));
-	}
+	await_updates(files, n, interval, maxinterval);
+	/* -s looks at the first INTERVAL, not the backed-off one. */
+	if (settle > 0)
+		await_settled(files, n, settle, interval);
 	free(files);
 	return 0;
 }
