@@ -40,20 +40,36 @@ $(PROG): $(SRC) $(HDR)
 $(PROG)-asan: $(SRC) $(HDR)
 	$(CC) $(BUILD) $(SAN_CFLAGS) $(LDFLAGS) -o $@ $(SRC)
 
-demo: $(PROG)
+# demo, check and bench first install what tests/deps lists for them
+# (as root, with apt-get or dnf; INSTALL_DEPS=no only says what is
+# missing), then build: the compiler may be among what is installed.
+INSTALL_DEPS = yes
+DEPS = INSTALL_DEPS=$(INSTALL_DEPS) sh tests/deps.sh
+
+demo:
+	$(DEPS) demo
+	$(MAKE) $(PROG)
 	sh scripts/demo.sh
 
-check: $(PROG) $(PROG)-asan
+# Without a sanitizer runtime, tests/run skips the ASan pass and says why.
+check:
+	$(DEPS) check
+	$(MAKE) $(PROG)
+	-$(MAKE) $(PROG)-asan
 	sh tests/run
 
 # The end-to-end suite alone (make check runs it too): a debootstrap image
 # booted under sysvinit and systemd, a simulated 32-node cluster, and the
 # fault injection.  Needs root; the image is built once and kept in
 # PERNODE_E2E_CACHE (default /var/cache/pernode-services-e2e).
-e2e: $(PROG)
+e2e:
+	$(DEPS) check
+	$(MAKE) $(PROG)
 	sh tests/run tests/e2e/*.bats
 
-bench: $(PROG)
+bench:
+	$(DEPS) bench
+	$(MAKE) $(PROG)
 	bash tests/bench/waitOnFileUpdates.sh
 	bash tests/bench/pernode-services.sh
 	bash tests/bench/cluster.sh

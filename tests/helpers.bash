@@ -12,6 +12,42 @@ common_setup() {
 	export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 	export LC_ALL=C TZ=UTC
 	cd "$BATS_TEST_TMPDIR" || return 1
+	file_skipped
+}
+
+# Bats 1.8 (Debian 12) fails a setup_file that calls skip.  There,
+# file_skip REASON records the reason and returns 1, and the caller
+# returns at once ("need_root || return 0"); common_setup then skips each
+# test of the file with that reason.  In a test, file_skip is skip.
+file_skip() {
+	if [ -n "${BATS_TEST_NAME-}" ]; then
+		skip "$*"
+	fi
+	printf '%s\n' "$*" >"$BATS_FILE_TMPDIR/skip"
+	return 1
+}
+
+# In setup_file, "STEP && STEP || { file_skipping; return; }": setup_file
+# returns 0 when a step skipped, and fails when a step failed.
+file_skipping() {
+	[ -e "$BATS_FILE_TMPDIR/skip" ]
+}
+
+file_skipped() {
+	if [ -e "$BATS_FILE_TMPDIR/skip" ]; then
+		skip "$(cat "$BATS_FILE_TMPDIR/skip")"
+	fi
+}
+
+# need_root WHY: skip (see file_skip) unless running as root.
+need_root() {
+	[ "$(id -u)" -eq 0 ] || { file_skip "needs root ($1)"; return; }
+}
+
+# need TOOL [PACKAGE]: skip (see file_skip) unless TOOL is on PATH.
+need() {
+	command -v "$1" >/dev/null ||
+	    { file_skip "$1 not installed (package ${2:-$1}; see tests/deps)"; return; }
 }
 
 # Give files a modification time long before any threshold the tests use.
@@ -92,7 +128,7 @@ pns_setup() {
 	common_setup
 	read -ra SH <<<"$PNS_SHELL"
 	command -v "${SH[0]}" >/dev/null ||
-	    skip "shell ${SH[0]} not installed (apt-get install ${SH[0]})"
+	    skip "shell ${SH[0]} not installed (see tests/deps)"
 	ROOT=$BATS_TEST_TMPDIR/root
 	TRACE=$BATS_TEST_TMPDIR/trace
 	RUN=$BATS_TEST_TMPDIR/run
@@ -105,7 +141,10 @@ pns_setup() {
 }
 
 # Let other users reach BATS_TEST_TMPDIR: search permission on it and on
-# the directories bats made above it.
+# the directories bats made above it.  The checkout itself may be out of
+# their reach (a clone in /root or in a mktemp -d directory is 0700), so
+# they get copies of the runner and the waiter in it: $PNS_OTHER and
+# $WFU_OTHER.
 open_to_others() {
 	local d=$BATS_TEST_TMPDIR
 	while [ "$d" != / ] && [ "${#d}" -ge "${#BATS_RUN_TMPDIR}" ]; do
@@ -113,6 +152,11 @@ open_to_others() {
 		d=${d%/*}
 	done
 	chmod 755 "$BATS_TEST_TMPDIR"
+	mkdir -p "$BATS_TEST_TMPDIR/others"
+	cp "$PNS" "$WFU" "$BATS_TEST_TMPDIR/others/"
+	chmod -R a+rX "$BATS_TEST_TMPDIR/others"
+	PNS_OTHER=$BATS_TEST_TMPDIR/others/${PNS##*/}
+	WFU_OTHER=$BATS_TEST_TMPDIR/others/${WFU##*/}
 }
 
 # pns ARGS...: the init script under the shell of this pass.

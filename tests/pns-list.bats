@@ -40,10 +40,10 @@ n059/10-c" ]
 
 @test "list runs without root and writes nothing" {
 	[ "$(id -u)" -eq 0 ] || skip "needs root to switch to another user"
-	command -v setpriv >/dev/null || skip "setpriv not installed (util-linux)"
+	need setpriv util-linux
 	open_to_others
 	script global/10-a
-	run -0 setpriv --reuid=65534 --regid=65534 --clear-groups "${SH[@]}" "$PNS" list
+	run -0 setpriv --reuid=65534 --regid=65534 --clear-groups "${SH[@]}" "$PNS_OTHER" list
 	[ "$output" = global/10-a ]
 	[ ! -e "$RUN" ]
 	[ ! -e "$LOG" ]

@@ -6,7 +6,7 @@ load helpers
 setup() {
 	pns_setup
 	[ "$(id -u)" -eq 0 ] || skip "the ownership check is tested as root"
-	command -v setpriv >/dev/null || skip "setpriv not installed (util-linux)"
+	need setpriv util-linux
 	open_to_others
 	mkdir -p "$RUN"
 	chmod 1777 "$RUN"
@@ -16,7 +16,7 @@ setup() {
 
 # as_nobody ARGS...: the init script run as user nobody.
 as_nobody() {
-	setpriv --reuid=65534 --regid=65534 --clear-groups "${SH[@]}" "$PNS" "$@"
+	setpriv --reuid=65534 --regid=65534 --clear-groups "${SH[@]}" "$PNS_OTHER" "$@"
 }
 
 @test "as root, a script owned by another user is refused and counts as a failure" {

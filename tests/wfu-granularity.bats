@@ -10,16 +10,14 @@ load helpers
 setup_file() {
 	COARSE=$BATS_FILE_TMPDIR/coarse
 	export COARSE
-	# Skips here are reported by setup; a failing setup_file would end
-	# the whole file under bats 1.8.
-	[ "$(id -u)" = 0 ] || { printf 'not root\n' >"$BATS_FILE_TMPDIR/why"; return 0; }
-	command -v mkfs.ext4 >/dev/null ||
-	    { printf 'mkfs.ext4 not installed\n' >"$BATS_FILE_TMPDIR/why"; return 0; }
+	need_root "a loop mount" && need mkfs.ext4 e2fsprogs ||
+	    { file_skipping; return; }
 	mkdir "$COARSE"
 	truncate -s 16M "$BATS_FILE_TMPDIR/img"
-	mkfs.ext4 -q -F -I 128 "$BATS_FILE_TMPDIR/img" 2>/dev/null &&
-	    mount -o loop "$BATS_FILE_TMPDIR/img" "$COARSE" 2>/dev/null ||
-	    printf 'cannot mount a loop device\n' >"$BATS_FILE_TMPDIR/why"
+	mkfs.ext4 -q -F -I 128 "$BATS_FILE_TMPDIR/img" 2>/dev/null ||
+	    { file_skip "mkfs.ext4 -I 128 failed"; return 0; }
+	mount -o loop "$BATS_FILE_TMPDIR/img" "$COARSE" 2>/dev/null ||
+	    { file_skip "no loop device to mount a file system on"; return 0; }
 }
 
 teardown_file() {
@@ -30,9 +28,6 @@ teardown_file() {
 
 setup() {
 	common_setup
-	if [ -e "$BATS_FILE_TMPDIR/why" ]; then
-		skip "a file system with coarse times: $(cat "$BATS_FILE_TMPDIR/why")"
-	fi
 }
 
 # rounds MODE HOW [WFU-OPTION...]: $ROUNDS waits on $COARSE/f (default 25),

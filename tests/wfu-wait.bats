@@ -120,11 +120,11 @@ setup() {
 	touch locked/f
 	chmod 700 locked
 	if [ "$(id -u)" -eq 0 ]; then
-		command -v setpriv >/dev/null || skip "setpriv not installed"
-		chmod 711 "$BATS_TEST_TMPDIR"
+		need setpriv util-linux
+		open_to_others
 		chmod 000 locked
 		run -3 --separate-stderr setpriv --reuid=65534 --regid=65534 \
-		    --clear-groups "$WFU" 10 locked/f
+		    --clear-groups "$WFU_OTHER" 10 locked/f
 	else
 		chmod 000 locked
 		run -3 --separate-stderr "$WFU" 10 locked/f

@@ -5,11 +5,8 @@
 load lib
 
 setup_file() {
-	e2e_need_root
-	command -v systemd-nspawn >/dev/null ||
-	    skip "systemd-nspawn not found (apt-get install systemd-container)"
-	e2e_image systemd
-	e2e_debs
+	e2e_need_root && need systemd-nspawn systemd-container &&
+	    e2e_image systemd && e2e_debs || { file_skipping; return; }
 	e2e_layer
 	e2e_state
 	# The first script notes what systemd says of multi-user.target and

@@ -5,9 +5,7 @@
 load lib
 
 setup_file() {
-	e2e_need_root
-	e2e_image sysv
-	e2e_debs
+	e2e_need_root && e2e_image sysv && e2e_debs || { file_skipping; return; }
 	e2e_layer
 	e2e_probe
 	e2e_state

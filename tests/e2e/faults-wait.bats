@@ -6,6 +6,7 @@
 load lib
 
 setup_file() {
+	need cc gcc || { file_skipping; return; }
 	SHIM=$BATS_FILE_TMPDIR/statfail.so
 	"${CC:-cc}" -shared -fPIC -o "$SHIM" "$E2E/statfail.c" -ldl
 	export SHIM

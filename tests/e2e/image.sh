@@ -5,8 +5,9 @@
 #   KIND systemd  minbase + systemd, systemd-sysv, cron
 # The mirror and suite are the host's own (its apt sources and
 # /etc/os-release); the cache is keyed by suite, architecture and package
-# list.  Exit 0 with the path on stdout; 77 when the mirror cannot be
-# reached (the caller skips, loudly); 1 on any other failure.
+# list.  Exit 0 with the path on stdout; 77 when no image can be made here
+# (no root, no debootstrap, not a Debian host, the mirror unreachable: the
+# caller skips, loudly); 1 on any other failure.
 #   PERNODE_E2E_CACHE  the cache (default /var/cache/pernode-services-e2e)
 #   PERNODE_E2E_APT    where the apt sources are read (default /etc/apt)
 set -euo pipefail
@@ -23,8 +24,9 @@ systemd) packages=systemd,systemd-sysv,dbus,cron ;;
 *) die "usage: image.sh sysv|systemd" ;;
 esac
 
-[ "$(id -u)" -eq 0 ] || die "needs root (debootstrap)"
-command -v debootstrap >/dev/null || die "debootstrap not found (apt-get install debootstrap)"
+[ "$(id -u)" -eq 0 ] || unreachable "needs root (debootstrap)"
+command -v debootstrap >/dev/null || unreachable "debootstrap not installed (see tests/deps)"
+command -v dpkg >/dev/null || unreachable "no dpkg: not a Debian host"
 
 # shellcheck disable=SC1091 # the host's own
 suite=$(. /etc/os-release && printf '%s' "${VERSION_CODENAME-}")

@@ -9,10 +9,11 @@ load "${BASH_SOURCE[0]%/*}/../helpers"
 E2E=$TOP/tests/e2e
 STATE_PATH=/opt/perceus/state/lib/perceus/init.d
 
-# The e2e tests boot namespaces and mount file systems.
+# The e2e tests boot namespaces and mount file systems.  Like every
+# helper here that may skip, it returns 1 in setup_file after file_skip,
+# and the caller returns.
 e2e_need_root() {
-	[ "$(id -u)" -eq 0 ] || skip "needs root (namespaces and mounts)"
-	command -v unshare >/dev/null || skip "unshare not found (apt-get install util-linux)"
+	need_root "namespaces and mounts" && need unshare util-linux
 }
 
 # loud MESSAGE: a line the TAP output shows whatever the formatter.
@@ -29,7 +30,8 @@ e2e_image() {
 	0) ;;
 	77)
 		loud "SKIPPED: $(tail -n 1 "$err")"
-		skip "package mirror unreachable: $(tail -n 1 "$err")"
+		file_skip "no image: $(tail -n 1 "$err")"
+		return
 		;;
 	*)
 		cat "$err" >&2
@@ -43,8 +45,8 @@ e2e_image() {
 e2e_debs() {
 	local version
 	git -C "$TOP" rev-parse HEAD >/dev/null 2>&1 ||
-	    skip "not a git checkout: the packages are built from make dist"
-	command -v dh >/dev/null || skip "debhelper not installed (apt-get install debhelper dpkg-dev)"
+	    { file_skip "not a git checkout: the packages are built from make dist"; return; }
+	need dh debhelper && need dpkg-buildpackage dpkg-dev || return
 	version=$(sed -n 's/^VERSION = //p' "$TOP/Makefile")
 	make -s -C "$TOP" deb >"$BATS_FILE_TMPDIR/deb.log" 2>&1 || {
 		cat "$BATS_FILE_TMPDIR/deb.log" >&2
