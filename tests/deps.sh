@@ -28,8 +28,8 @@ present() {
 # have_locale NAME: locale -a spells en_US.UTF-8 as en_US.utf8.
 have_locale() {
 	command -v locale >/dev/null 2>&1 || return 1
-	want=$(printf '%s\n' "$1" | sed 's/UTF-8$/utf8/' | tr 'A-Z' 'a-z')
-	locale -a 2>/dev/null | tr 'A-Z' 'a-z' | grep -qx "$want"
+	want=$(printf '%s\n' "$1" | sed 's/UTF-8$/utf8/' | tr '[:upper:]' '[:lower:]')
+	locale -a 2>/dev/null | tr '[:upper:]' '[:lower:]' | grep -qx "$want"
 }
 
 # The packages of the missing tools, for this package manager's column.

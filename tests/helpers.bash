@@ -27,8 +27,8 @@ file_skip() {
 	return 1
 }
 
-# In setup_file, "STEP && STEP || { file_skipping; return; }": setup_file
-# returns 0 when a step skipped, and fails when a step failed.
+# In setup_file, "if ! STEP || ! STEP; then file_skipping; return; fi":
+# setup_file returns 0 when a step skipped, and fails when a step failed.
 file_skipping() {
 	[ -e "$BATS_FILE_TMPDIR/skip" ]
 }
@@ -42,6 +42,24 @@ file_skipped() {
 # need_root WHY: skip (see file_skip) unless running as root.
 need_root() {
 	[ "$(id -u)" -eq 0 ] || { file_skip "needs root ($1)"; return; }
+}
+
+# need_ns KIND...: skip (see file_skip) unless unshare(1) can make these
+# namespaces here (mount, uts, pid, user): root is not always enough, as
+# a container or a chroot may refuse them.
+need_ns() {
+	local flags=() kind
+	need unshare util-linux || return
+	for kind do
+		case $kind in
+		mount) flags+=(--mount --propagation private) ;;
+		pid) flags+=(--pid --fork) ;;
+		user) flags+=(--user --map-root-user) ;;
+		*) flags+=("--$kind") ;;
+		esac
+	done
+	unshare "${flags[@]}" true 2>/dev/null ||
+	    { file_skip "unshare cannot make $* namespaces here"; return; }
 }
 
 # need TOOL [PACKAGE]: skip (see file_skip) unless TOOL is on PATH.
@@ -155,7 +173,9 @@ open_to_others() {
 	mkdir -p "$BATS_TEST_TMPDIR/others"
 	cp "$PNS" "$WFU" "$BATS_TEST_TMPDIR/others/"
 	chmod -R a+rX "$BATS_TEST_TMPDIR/others"
+	# shellcheck disable=SC2034 # read by the tests
 	PNS_OTHER=$BATS_TEST_TMPDIR/others/${PNS##*/}
+	# shellcheck disable=SC2034 # read by the tests
 	WFU_OTHER=$BATS_TEST_TMPDIR/others/${WFU##*/}
 }
 

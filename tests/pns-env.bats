@@ -97,7 +97,7 @@ TERM=dumb" ]
 }
 
 @test "results go to syslog through one logger process per run" {
-	command -v unshare >/dev/null || skip "unshare not installed"
+	need_ns mount
 	for s in 10-a 20-b 30-c; do script "global/$s"; done
 	logger=$(command -v logger || printf /usr/bin/logger)
 	[ -e "$logger" ] || skip "no logger to stand in for"

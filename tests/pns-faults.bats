@@ -16,8 +16,9 @@ setup() {
 # in a mount namespace of its own (root only), where each --ro DIR is
 # bound read-only, each --tmpfs DIR is a 64 KiB tmpfs, and each --fill FILE
 # is written until its file system is full, in that order.
+# The test calls need_root and need_ns first: a skip inside "run" would
+# not end it.
 in_ns() {
-	[ "$(id -u)" -eq 0 ] || skip "needs root (a mount namespace)"
 	unshare --mount --propagation private -- bash -c '
 		set -e
 		while [ "$1" != -- ]; do
@@ -86,6 +87,8 @@ global/20-after start' ]
 }
 
 @test "a log on a full file system: one warning, every script runs, the exit status is the scripts' own" {
+	need_root "a mount namespace"
+	need_ns mount
 	mkdir "$BATS_TEST_TMPDIR/logfs"
 	LOG=$BATS_TEST_TMPDIR/logfs/log
 	export PERNODE_LOG=$LOG
@@ -105,6 +108,8 @@ global/20-after start' ]
 }
 
 @test "a log whose file system fills during the run: one warning, and later scripts do not fail writing" {
+	need_root "a mount namespace"
+	need_ns mount
 	mkdir "$BATS_TEST_TMPDIR/logfs"
 	LOG=$BATS_TEST_TMPDIR/logfs/log
 	export PERNODE_LOG=$LOG
@@ -118,6 +123,8 @@ global/20-after start' ]
 }
 
 @test "a log on a read-only file system: one warning, every script runs" {
+	need_root "a mount namespace"
+	need_ns mount
 	mkdir "$BATS_TEST_TMPDIR/logdir"
 	LOG=$BATS_TEST_TMPDIR/logdir/log
 	export PERNODE_LOG=$LOG
@@ -130,6 +137,8 @@ global/20-after start' ]
 }
 
 @test "a read-only run directory: one warning, every script runs, and status says no start is recorded" {
+	need_root "a mount namespace"
+	need_ns mount
 	mkdir -p "$RUN"
 	script global/10-a
 	script global/20-fails 'exit 2'
@@ -141,6 +150,8 @@ global/20-after start' ]
 }
 
 @test "a run directory that is missing and cannot be made: one warning, every script runs" {
+	need_root "a mount namespace"
+	need_ns mount
 	mkdir "$BATS_TEST_TMPDIR/ro"
 	export PERNODE_RUNDIR=$BATS_TEST_TMPDIR/ro/run
 	script global/10-a
@@ -158,6 +169,8 @@ global/20-after start' ]
 }
 
 @test "a read-only state directory, as NFS gives it, changes nothing" {
+	need_root "a mount namespace"
+	need_ns mount
 	script global/10-a
 	script scripts/shared
 	mkdir -p "$ROOT/n059"

@@ -19,7 +19,7 @@ in_shell() {
 # with_etc DIR CODE: run CODE in a mount namespace where each entry of DIR
 # (a file, or a directory such as init.d) is bound over /etc's of that name.
 with_etc() {
-	command -v unshare >/dev/null || skip "unshare not installed"
+	need_ns mount
 	local dir=$1 code=$2 f
 	for f in "$dir"/*; do
 		[ -e "/etc/${f##*/}" ] || skip "no /etc/${f##*/} to stand in for"

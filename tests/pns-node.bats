@@ -20,7 +20,7 @@ n060/10-x start" ]
 }
 
 @test "without -n or PERNODE_HOSTNAME, the node is uname -n" {
-	command -v unshare >/dev/null || skip "unshare not installed"
+	need_ns uts
 	script n123/10-x
 	unset PERNODE_HOSTNAME
 	run -0 unshare --uts sh -c 'hostname n123 && exec "$@"' sh "${SH[@]}" "$PNS" start
@@ -29,7 +29,7 @@ n123/10-x start" ]
 }
 
 @test "a fully qualified hostname falls back to the part before the first dot" {
-	command -v unshare >/dev/null || skip "unshare not installed"
+	need_ns uts
 	script n059/10-x
 	unset PERNODE_HOSTNAME
 	run -0 unshare --uts sh -c 'hostname n059.cluster.example.org && exec "$@"' \

@@ -111,7 +111,7 @@ r3" ]
 }
 
 @test "a missing default config file is fine; an existing one is read" {
-	command -v unshare >/dev/null || skip "unshare not installed"
+	need_ns mount
 	unset PERNODE_CONFIG PERNODE_HOSTNAME
 	script global/10-a
 	# Private, empty /etc/sysconfig and /etc/default for this test.

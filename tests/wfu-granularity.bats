@@ -10,8 +10,10 @@ load helpers
 setup_file() {
 	COARSE=$BATS_FILE_TMPDIR/coarse
 	export COARSE
-	need_root "a loop mount" && need mkfs.ext4 e2fsprogs ||
-	    { file_skipping; return; }
+	if ! need_root "a loop mount" || ! need mkfs.ext4 e2fsprogs; then
+		file_skipping
+		return
+	fi
 	mkdir "$COARSE"
 	truncate -s 16M "$BATS_FILE_TMPDIR/img"
 	mkfs.ext4 -q -F -I 128 "$BATS_FILE_TMPDIR/img" 2>/dev/null ||

@@ -72,7 +72,8 @@ sleeps() {
 }
 
 @test "inotify: a file bind-mounted over its name, rewritten through the mount, is seen within 0.5 s" {
-	[ "$(id -u)" -eq 0 ] || skip "needs root (a bind mount in a mount namespace)"
+	need_root "a bind mount in a mount namespace"
+	need_ns mount
 	mkdir fs
 	# As a stateless node or a container has /etc/passwd: a tmpfs file
 	# bound over the name.  The events go to the tmpfs, not to this
@@ -129,18 +130,18 @@ inotify_fd() {
 }
 
 # limited LIMIT COMMAND...: run COMMAND in a user namespace whose inotify
-# LIMIT (max_inotify_instances or max_inotify_watches) is 0.
+# LIMIT (max_inotify_instances or max_inotify_watches) is 0.  The test
+# calls need_ns user first: a skip inside "run" would not end the test.
 limited() {
 	local limit=$1
 	shift
-	unshare --user --map-root-user true 2>/dev/null ||
-	    skip "user namespaces are not available here"
 	# shellcheck disable=SC2016 # the inner shell expands $0 and $@
 	unshare --user --map-root-user sh -c \
 	    'echo 0 >"/proc/sys/user/$0" && exec "$@"' "$limit" "$@"
 }
 
 @test "without inotify it falls back to polling, silently" {
+	need_ns user
 	(sleep 0.5 && touch f) 3>&- &
 	run -0 --separate-stderr limited max_inotify_instances \
 	    "$WFU" -i 0.1 -m 0.1 -t 10 10 f
@@ -148,6 +149,7 @@ limited() {
 }
 
 @test "without inotify, -v says once that it polls only" {
+	need_ns user
 	run -1 --separate-stderr limited max_inotify_instances \
 	    "$WFU" -v -t 0.5 -i 0.1 10 f
 	[ "$(printf '%s\n' "$stderr" | grep -c 'polling only')" -eq 1 ]
@@ -155,6 +157,7 @@ limited() {
 }
 
 @test "past the inotify watch limit it polls only, and -v says so once" {
+	need_ns user
 	run -1 --separate-stderr limited max_inotify_watches \
 	    "$WFU" -v -t 0.5 -i 0.1 10 f
 	[ "$(printf '%s\n' "$stderr" | grep -c 'polling only')" -eq 1 ]

@@ -5,8 +5,11 @@
 load lib
 
 setup_file() {
-	e2e_need_root && need systemd-nspawn systemd-container &&
-	    e2e_image systemd && e2e_debs || { file_skipping; return; }
+	if ! e2e_need_root || ! need systemd-nspawn systemd-container ||
+	    ! e2e_image systemd || ! e2e_debs; then
+		file_skipping
+		return
+	fi
 	e2e_layer
 	e2e_state
 	# The first script notes what systemd says of multi-user.target and

@@ -5,7 +5,10 @@
 load lib
 
 setup_file() {
-	e2e_need_root && e2e_image sysv && e2e_debs || { file_skipping; return; }
+	if ! e2e_need_root || ! e2e_image sysv || ! e2e_debs; then
+		file_skipping
+		return
+	fi
 	e2e_layer
 	e2e_probe
 	e2e_state

@@ -9,7 +9,10 @@ load lib
 NODES=$(printf 'n%03d ' $(seq 32))
 
 setup_file() {
-	e2e_need_root || { file_skipping; return; }
+	if ! e2e_need_root; then
+		file_skipping
+		return
+	fi
 	CL=$BATS_FILE_TMPDIR/cluster
 	export CL
 	"$E2E/cluster.sh" install "$CL"

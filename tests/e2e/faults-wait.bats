@@ -6,7 +6,10 @@
 load lib
 
 setup_file() {
-	need cc gcc || { file_skipping; return; }
+	if ! need cc gcc; then
+		file_skipping
+		return
+	fi
 	SHIM=$BATS_FILE_TMPDIR/statfail.so
 	"${CC:-cc}" -shared -fPIC -o "$SHIM" "$E2E/statfail.c" -ldl
 	export SHIM

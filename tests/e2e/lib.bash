@@ -13,7 +13,7 @@ STATE_PATH=/opt/perceus/state/lib/perceus/init.d
 # helper here that may skip, it returns 1 in setup_file after file_skip,
 # and the caller returns.
 e2e_need_root() {
-	need_root "namespaces and mounts" && need unshare util-linux
+	need_root "namespaces and mounts" && need_ns mount uts pid
 }
 
 # loud MESSAGE: a line the TAP output shows whatever the formatter.
