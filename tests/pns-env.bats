@@ -113,3 +113,52 @@ TERM=dumb" ]
 	grep -q '^call -t pernode-services' "$BATS_TEST_TMPDIR/syslog"
 	grep -q 'ok        global/30-c' "$BATS_TEST_TMPDIR/syslog"
 }
+
+# env_script: global/10-env, a bash script that records its environment,
+# what "ls" is to it, and its shell options, in $BATS_TEST_TMPDIR/seen.
+env_script() {
+	mkdir -p "$ROOT/global"
+	cat >"$ROOT/global/10-env" <<-SCRIPT
+	#!/bin/bash
+	{ env | LC_ALL=C sort; type -t ls; printf 'opts %s\n' "\$-"; } >'$BATS_TEST_TMPDIR/seen'
+	SCRIPT
+	chmod 755 "$ROOT/global/10-env"
+}
+
+@test "nothing the caller exported reaches a script, functions, BASH_ENV and SHELLOPTS included" {
+	need bash
+	env_script
+	run -0 env -i PATH=/usr/bin:/bin PERNODE_ROOT="$ROOT" PERNODE_HOSTNAME=n059 \
+	    PERNODE_RUNDIR="$RUN" PERNODE_LOG="$LOG" PERNODE_CONFIG="$PERNODE_CONFIG" \
+	    "${SH[@]}" "$PNS" start
+	mv "$BATS_TEST_TMPDIR/seen" "$BATS_TEST_TMPDIR/clean"
+	printf 'printf "%%s\\n" "$0" >>%s/sourced\n' "$BATS_TEST_TMPDIR" >"$BATS_TEST_TMPDIR/bashenv"
+	run -0 env 'BASH_FUNC_ls%%=() {  echo hijacked; }' \
+	    BASH_ENV="$BATS_TEST_TMPDIR/bashenv" ENV="$BATS_TEST_TMPDIR/bashenv" \
+	    SHELLOPTS=xtrace BASHOPTS=extglob CDPATH=/tmp GLOBIGNORE='*' \
+	    LC_ALL=fr_FR.UTF-8 LANGUAGE=fr POSIXLY_CORRECT=1 FOO=stray \
+	    "${SH[@]}" "$PNS" start
+	cmp "$BATS_TEST_TMPDIR/clean" "$BATS_TEST_TMPDIR/seen"
+	grep -qx file "$BATS_TEST_TMPDIR/seen"
+	run ! grep -q 10-env "$BATS_TEST_TMPDIR/sourced"
+	run ! grep -q '^+' "$LOG"
+}
+
+@test "GLOBIGNORE and IFS from the caller do not change which scripts run" {
+	script global/10-a
+	script 'global/20-b c'
+	script n059/30-d
+	env GLOBIGNORE='*' IFS=/ "${SH[@]}" "$PNS" start
+	[ "$(trace)" = "global/10-a start
+global/20-b c start
+n059/30-d start" ]
+}
+
+@test "a rerun under another shell gives scripts the same environment" {
+	command -v dash >/dev/null || skip "dash not installed"
+	env_script
+	run -0 "${SH[@]}" "$PNS" start
+	mv "$BATS_TEST_TMPDIR/seen" "$BATS_TEST_TMPDIR/first"
+	run -0 dash "$PNS" start
+	cmp "$BATS_TEST_TMPDIR/first" "$BATS_TEST_TMPDIR/seen"
+}

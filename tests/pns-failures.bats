@@ -91,3 +91,11 @@ setup() {
 	[ "$(trace)" = "global/10-a stop
 global/10-a start" ]
 }
+
+@test "every log record starts on a line of its own, after output with no newline" {
+	script global/10-rhel 'printf "[FAILED]\r"; exit 1'
+	script global/20-next 'printf "no newline"'
+	run -1 pns start
+	grep -q '^--- global/20-next start, ' "$LOG"
+	grep -qx '=== start on n059: 2 run, 1 failed' "$LOG"
+}

@@ -33,9 +33,16 @@ in_ns() {
 		exec "$@"' sh "$@"
 }
 
+# signals_runner SIG: the body of a script that sends SIG to the runner,
+# whose pid the lock holds (with the default time limit, the script's
+# parent is timeout(1)).
+signals_runner() {
+	printf 'kill -%s "$(cat %s/lock)"' "$1" "$RUN"
+}
+
 @test "a script that sends SIGTERM to the runner ends the run after it; output, status and log say so" {
 	script global/10-a
-	script global/20-kills 'kill -TERM "$PPID"'
+	script global/20-kills "$(signals_runner TERM)"
 	script global/30-c
 	run -143 pns start
 	[ "$(trace)" = "global/10-a start
@@ -73,13 +80,13 @@ global/20-after start' ]
 }
 
 @test "a restart whose stop is interrupted does not go on to start" {
-	script global/10-a 'if [ "$1" = stop ]; then kill -TERM "$PPID"; fi'
+	script global/10-a "if [ \"\$1\" = stop ]; then $(signals_runner TERM); fi"
 	run -143 pns restart
 	[ "$(trace)" = 'global/10-a stop' ]
 }
 
 @test "SIGHUP to the runner ends the run after the script running, with status 129" {
-	script global/10-hangs-up 'kill -HUP "$PPID"'
+	script global/10-hangs-up "$(signals_runner HUP)"
 	script global/20-after
 	run -129 pns start
 	[ "$(trace)" = 'global/10-hangs-up start' ]

@@ -16,14 +16,20 @@ in_shell() {
 	    "${SH[@]}" -c "$1"
 }
 
+# need_etc DIR: skip unless with_etc DIR can run here (a skip inside "run"
+# would not end the test).
+need_etc() {
+	local f
+	need_ns mount
+	for f in "$1"/*; do
+		[ -e "/etc/${f##*/}" ] || skip "no /etc/${f##*/} to stand in for"
+	done
+}
+
 # with_etc DIR CODE: run CODE in a mount namespace where each entry of DIR
 # (a file, or a directory such as init.d) is bound over /etc's of that name.
 with_etc() {
-	need_ns mount
-	local dir=$1 code=$2 f
-	for f in "$dir"/*; do
-		[ -e "/etc/${f##*/}" ] || skip "no /etc/${f##*/} to stand in for"
-	done
+	local dir=$1 code=$2
 	# shellcheck disable=SC2016 # expanded by the inner shell
 	unshare --mount sh -c '
 		for f in "$0"/*; do
@@ -51,6 +57,7 @@ with_etc() {
 	export PATH
 	action() { echo "action: $1"; }
 	RHEL
+	need_etc "$BATS_TEST_TMPDIR/etc"
 	run -0 with_etc "$BATS_TEST_TMPDIR/etc" '. "$FUNCS"; action hello; printf "%s\n" "$PATH"'
 	[ "${lines[0]}" = "action: hello" ]
 	[ "${lines[1]}" = "$ROOT/bin:/sbin:/usr/sbin:/bin:/usr/bin" ]
@@ -67,6 +74,7 @@ with_etc() {
 	mkdir -p "$BATS_TEST_TMPDIR/etc/init.d"
 	printf 'false\necho "$UNSET_VARIABLE"\nfunctions_loaded=yes\n' \
 	    >"$BATS_TEST_TMPDIR/etc/init.d/functions"
+	need_etc "$BATS_TEST_TMPDIR/etc"
 	run -0 with_etc "$BATS_TEST_TMPDIR/etc" 'set -eu; . "$FUNCS"; echo "still here $functions_loaded"; case $- in *e*u*|*u*e*) echo eu ;; esac'
 	[ "${lines[0]}" = "still here yes" ]
 	[ "${lines[1]}" = eu ]
@@ -86,12 +94,14 @@ with_etc() {
 	mkdir "$BATS_TEST_TMPDIR/etc"
 	touch -d '2000-01-01' "$BATS_TEST_TMPDIR/etc/passwd" "$BATS_TEST_TMPDIR/etc/group"
 	(sleep 1 && touch "$BATS_TEST_TMPDIR/etc/passwd" "$BATS_TEST_TMPDIR/etc/group") 3>&- &
+	need_etc "$BATS_TEST_TMPDIR/etc"
 	run -0 with_etc "$BATS_TEST_TMPDIR/etc" '. "$FUNCS"; pernode_wait_accounts 20'
 }
 
 @test "pernode_wait_accounts gives up after its timeout with status 1" {
 	mkdir "$BATS_TEST_TMPDIR/etc"
 	touch -d '2000-01-01' "$BATS_TEST_TMPDIR/etc/passwd" "$BATS_TEST_TMPDIR/etc/group"
+	need_etc "$BATS_TEST_TMPDIR/etc"
 	run -1 with_etc "$BATS_TEST_TMPDIR/etc" '. "$FUNCS"; pernode_wait_accounts 1'
 	[[ $output == *"/etc/passwd: not updated"* ]]
 }

@@ -67,7 +67,8 @@ b"; do
 		: >"$TRACE"
 		run -0 --separate-stderr pns -n "$bad" start
 		[ "$(trace)" = "global/10-g start" ]
-		[[ $stderr == *"node name '$bad' is not a plain directory name"* ]]
+		shown=${bad/$'\n'/\\n}
+		[[ $stderr == *"node name '$shown' is not a plain directory name"* ]]
 	done
 	[ ! -e "$BATS_TEST_TMPDIR/ran" ]
 }

@@ -94,8 +94,8 @@ line"
 	grep -qxF 'global/20-*?[ start' "$TRACE"
 	grep -qx 'global/-30-dash start' "$TRACE"
 	grep -qx 'global/40-new' "$TRACE"
-	# The report shows the newline as "?".
-	[[ $output == *"global/40-new?line"* ]]
+	# The report shows the newline escaped.
+	[[ $output == *'global/40-new\nline'* ]]
 }
 
 @test "a script shared through a symbolic link into scripts/ runs" {

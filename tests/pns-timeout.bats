@@ -50,3 +50,24 @@ gone() {
 	script global/10-a 'sleep 1.2'
 	PERNODE_TIMEOUT=0 run -0 pns start
 }
+
+# The parent of global/10-parent, as its command line.
+parent_cmdline() {
+	tr '\0' ' ' <"$BATS_TEST_TMPDIR/parent"
+}
+
+@test "with no PERNODE_TIMEOUT, a script gets the default limit of 600 s" {
+	[ -r /proc/self/cmdline ] || skip "no /proc here"
+	unset PERNODE_KILL_AFTER
+	script global/10-parent "cat /proc/\$PPID/cmdline >'$BATS_TEST_TMPDIR/parent'"
+	run -0 pns start
+	[[ $(parent_cmdline) == "timeout -k 5 600 $ROOT/global/10-parent start " ]]
+}
+
+@test "PERNODE_TIMEOUT=0 runs a script with no limit, as a child of the runner" {
+	[ -r /proc/self/cmdline ] || skip "no /proc here"
+	script global/10-parent "cat /proc/\$PPID/cmdline >'$BATS_TEST_TMPDIR/parent'"
+	PERNODE_TIMEOUT=0 run -0 pns start
+	[[ $(parent_cmdline) != timeout* ]]
+	[[ $(parent_cmdline) == *"$PNS"* ]]
+}

@@ -9,18 +9,18 @@ setup() {
 
 @test "-h and --help print the usage on stdout and exit 0" {
 	run -0 --separate-stderr pns --help
-	[ "${lines[0]}" = "usage: pernode-services [-r ROOT] [-n NODE] [-c CONFIG] [-v] ACTION" ]
+	[ "${lines[0]}" = "usage: pernode-services [-r ROOT] [-n NODE] [-c CONFIG] [-v] ACTION [SCRIPT...]" ]
 	[ -z "$stderr" ]
 	run -0 pns -h
 }
 
-@test "no action, an unknown action or an extra argument: usage on stderr, exit 2" {
+@test "no action, an unknown action or an operand status does not take: usage on stderr, exit 2" {
 	run -2 --separate-stderr pns
 	[[ $stderr == *"missing ACTION"* ]]
 	run -2 --separate-stderr pns frobnicate
 	[[ $stderr == *"unknown action 'frobnicate'"*"usage: pernode-services"* ]]
-	run -2 --separate-stderr pns start stop
-	[[ $stderr == *"unexpected argument 'stop'"* ]]
+	run -2 --separate-stderr pns status global/10-a
+	[[ $stderr == *"status takes no SCRIPT"* ]]
 	[ -z "$output" ]
 }
 

@@ -1,0 +1,118 @@
+#!/usr/bin/env bats
+# pernode-services: rerunning chosen scripts by hand.
+
+load helpers
+
+setup() {
+	pns_setup
+	script global/10-a
+	script global/20-b
+	script n059/30-c
+	script n060/40-other
+}
+
+@test "start with SCRIPT operands runs only those, in plan order, not operand order" {
+	run -0 pns start n059/30-c global/10-a
+	[ "$(trace)" = "global/10-a start
+n059/30-c start" ]
+	[[ $output == *"ok        global/10-a ("* ]]
+	[[ $output == *"pernode-services: start on n059: 2 run, 0 failed" ]]
+}
+
+@test "a bare name selects every script of that name in this node's plan" {
+	script n059/20-b
+	run -0 pns start 20-b
+	[ "$(trace)" = "global/20-b start
+n059/20-b start" ]
+}
+
+@test "an operand that names nothing in the plan is exit 2, naming it, and nothing runs" {
+	chmod -x "$ROOT/global/20-b"
+	for bad in global/10-typo n060/40-other 40-other global/20-b 20-b global n059/; do
+		run -2 --separate-stderr pns start global/10-a "$bad"
+		[[ $stderr == *"SCRIPT '$bad' is not in the plan of n059"* ]]
+		[ -z "$(trace)" ]
+	done
+	[ ! -e "$LOG" ]
+	[ ! -e "$RUN/status" ]
+}
+
+@test "an operand holding a newline is refused, shown escaped" {
+	run -2 --separate-stderr pns start "global/10-a
+global/20-b"
+	[[ $stderr == *"SCRIPT 'global/10-a\\nglobal/20-b' names no script"* ]]
+	[ -z "$(trace)" ]
+}
+
+@test "fixing the one failed script and rerunning it alone turns status green" {
+	script global/20-b 'exit 3'
+	run -1 pns start
+	run -1 pns status
+	[[ $output == *"failed    global/20-b: exit status 3"* ]]
+	script global/20-b
+	: >"$TRACE"
+	run -0 pns start global/20-b
+	[ "$(trace)" = "global/20-b start" ]
+	run -0 pns status
+	[ "${lines[0]%% (*}" = "ok        global/10-a" ]
+	[ "${lines[1]%% (*}" = "ok        global/20-b" ]
+	[ "${lines[2]%% (*}" = "ok        n059/30-c" ]
+	[ "${lines[3]}" = "pernode-services: last start on n059: 3 run, 0 failed, 1 rerun" ]
+}
+
+@test "a rerun that fails turns a green status red, keeping the other results" {
+	run -0 pns start
+	script n059/30-c 'exit 4'
+	run -1 pns start 30-c
+	run -1 pns status
+	[ "${lines[0]%% (*}" = "ok        global/10-a" ]
+	[[ ${lines[2]} == "failed    n059/30-c: exit status 4 ("* ]]
+	[ "${lines[3]}" = "pernode-services: last start on n059: 3 run, 1 failed, 1 rerun" ]
+}
+
+@test "a rerun with no start of this boot recorded holds only the chosen scripts" {
+	run -0 pns start global/10-a
+	run -0 pns status
+	[ "${#lines[@]}" -eq 2 ]
+	[ "${lines[1]}" = "pernode-services: last start on n059: 1 run, 0 failed" ]
+}
+
+@test "stop with operands stops only those, in reverse, and leaves the start's record" {
+	run -0 pns start
+	: >"$TRACE"
+	run -0 pns stop global/10-a n059/30-c
+	[ "$(trace)" = "n059/30-c stop
+global/10-a stop" ]
+	run -0 pns status
+	[ "${lines[3]}" = "pernode-services: last start on n059: 3 run, 0 failed" ]
+}
+
+@test "restart with an operand stops then starts that script alone" {
+	run -0 pns start
+	: >"$TRACE"
+	run -0 pns restart 20-b
+	[ "$(trace)" = "global/20-b stop
+global/20-b start" ]
+	run -0 pns status
+}
+
+@test "list with operands prints only those, and refuses one not in the plan" {
+	run -0 pns list 30-c global/10-a
+	[ "$output" = "global/10-a
+n059/30-c" ]
+	run -2 --separate-stderr pns list n060/40-other
+	[[ $stderr == *"SCRIPT 'n060/40-other' is not in the plan of n059"* ]]
+	run -0 pns -n n060 list n060/40-other
+	[ "$output" = n060/40-other ]
+}
+
+@test "a rerun is logged like a full run, and takes the lock" {
+	run -0 pns start global/20-b
+	grep -q "^=== pernode-services start (chosen scripts) at " "$LOG"
+	grep -q '^--- global/20-b start, ' "$LOG"
+	slow_run
+	run -1 --separate-stderr timeout 10 "${SH[@]}" "$PNS" start global/20-b
+	[[ $stderr == *"already running (pid $pid)"* ]]
+	touch "$BATS_TEST_TMPDIR/go"
+	reap 30
+}
