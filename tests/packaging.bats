@@ -97,7 +97,7 @@ $STATE/scripts" ]
 	[ -z "$output" ]
 	grep -qx 'Type=oneshot' "$unit"
 	grep -qx 'RemainAfterExit=yes' "$unit"
-	grep -qx 'TimeoutStartSec=0' "$unit"
+	grep -qx "TimeoutStartSec=infinity" "$unit"
 	grep -qx 'After=multi-user.target network-online.target remote-fs.target nss-user-lookup.target' "$unit"
 	grep -qx 'Wants=network-online.target' "$unit"
 	grep -qx 'WantedBy=multi-user.target' "$unit"
