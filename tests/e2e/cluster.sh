@@ -129,7 +129,9 @@ enter() {
 	local dir=$1 node=$2 pid
 	shift 2
 	pid=$(cat "$dir/nodes/$node/pid" 2>/dev/null) || die "no node $node"
-	exec nsenter -t "$pid" -u -m -p -- "$@"
+	# --root: the node's own root, also when this runs in a chroot (entering
+	# a mount namespace resets the root to the namespace's).
+	exec nsenter -t "$pid" -u -m -p -r -- "$@"
 }
 
 halt() {
