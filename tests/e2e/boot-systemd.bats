@@ -25,7 +25,8 @@ setup_file() {
 # may not give.
 nspawn_works() {
 	local err
-	err=$(systemd-nspawn --quiet --register=no --read-only -D "$IMAGE" /bin/true 2>&1) ||
+	err=$(systemd-nspawn -q --register=no --keep-unit -M e2e-probe --read-only \
+	    -D "$IMAGE" /bin/true 2>&1) ||
 	    { file_skip "systemd-nspawn cannot start a container here: ${err%%$'\n'*}"; return; }
 }
 
