@@ -56,9 +56,13 @@ with_etc() {
 	PATH=/sbin:/usr/sbin:/bin:/usr/bin
 	export PATH
 	action() { echo "action: $1"; }
+	daemon() { :; }
+	killproc() { :; }
+	status() { :; }
 	RHEL
 	need_etc "$BATS_TEST_TMPDIR/etc"
-	run -0 with_etc "$BATS_TEST_TMPDIR/etc" '. "$FUNCS"; action hello; printf "%s\n" "$PATH"'
+	run -0 --separate-stderr with_etc "$BATS_TEST_TMPDIR/etc" '. "$FUNCS"; action hello; printf "%s\n" "$PATH"'
+	[ -z "$stderr" ]
 	[ "${lines[0]}" = "action: hello" ]
 	[ "${lines[1]}" = "$ROOT/bin:/sbin:/usr/sbin:/bin:/usr/bin" ]
 }
@@ -75,9 +79,11 @@ with_etc() {
 	printf 'false\necho "$UNSET_VARIABLE"\nfunctions_loaded=yes\n' \
 	    >"$BATS_TEST_TMPDIR/etc/init.d/functions"
 	need_etc "$BATS_TEST_TMPDIR/etc"
-	run -0 with_etc "$BATS_TEST_TMPDIR/etc" 'set -eu; . "$FUNCS"; echo "still here $functions_loaded"; case $- in *e*u*|*u*e*) echo eu ;; esac'
+	run -0 --separate-stderr with_etc "$BATS_TEST_TMPDIR/etc" 'set -eu; . "$FUNCS"; echo "still here $functions_loaded"; case $- in *e*u*|*u*e*) echo eu ;; esac'
 	[ "${lines[0]}" = "still here yes" ]
 	[ "${lines[1]}" = eu ]
+	# It defined none of what RHEL's file defines, and is named for it.
+	[[ $stderr == *"/etc/init.d/functions did not load under "*"(no daemon)"* ]]
 }
 
 @test "PERNODE_ROOT defaults to the built-in state directory" {

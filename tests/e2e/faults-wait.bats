@@ -89,7 +89,7 @@ stepped() {
 # seconds: with the stepped clock's time.
 stamped() {
 	printf 'written\n' >>"$2"
-	touch -d "@$(($(date +%s) $1))" "$2"
+	touch -d "@$(( $(date +%s) + $1 ))" "$2"
 }
 
 @test "a clock stepped an hour back during a wait: the timeout still ends it on time" {
