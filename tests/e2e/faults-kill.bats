@@ -7,6 +7,8 @@ load lib
 
 setup() {
 	pns_setup
+	# The scripts' parent is then the runner, whose pid they record.
+	export PERNODE_TIMEOUT=0
 }
 
 # kscript NAME: a script of the kill test: records "RUNNER-PID NAME".
