@@ -21,11 +21,13 @@ setup_file() {
 			pernode_wait_accounts 60 || exit 1
 		fi
 		grep -c "^e2e-$PERNODE_HOSTNAME:" /etc/passwd >"$trace.accounts"'
-	cluster_script scripts/shared-svc
-	for node in n001 n002 n003 n004 n005 n006 n007 n008; do
-		mkdir -p "$CL/state/$node"
-		ln -s ../scripts/shared-svc "$CL/state/$node/50-shared"
-	done
+	# What an administrator would write for 8 nodes: a group, and one
+	# node masking one of its scripts.
+	printf 'shared: n[001-008]\n' >"$CL/state/groups"
+	cluster_script @shared/50-shared
+	cluster_script @shared/60-masked
+	mkdir -p "$CL/state/n005"
+	ln -s /dev/null "$CL/state/n005/60-masked"
 	for node in n010 n020 n030; do
 		cluster_script "$node/20-own"
 	done
@@ -64,9 +66,10 @@ cluster_script() {
 # The scripts node $1 should run, in order.
 expected() {
 	printf 'global/10-accounts\n'
+	case $1 in n00[1-8]) printf '@shared/50-shared\n' ;; esac
+	case $1 in n00[1-46-8]) printf '@shared/60-masked\n' ;; esac
 	case $1 in n010 | n020 | n030) printf '%s/20-own\n' "$1" ;; esac
 	case $1 in n013) printf 'n013/30-fails\n' ;; esac
-	case $1 in n00[1-8]) printf '%s/50-shared\n' "$1" ;; esac
 }
 
 # over TOOL NODESET ACTION: /etc/init.d/pernode-services ACTION on every
@@ -93,10 +96,19 @@ ran() {
 	done
 }
 
-@test "every node ran the global script, then its own and shared ones, once each, in order" {
+@test "every node ran the global script, then its group's and its own, once each, in order" {
 	for node in $NODES; do
 		[ "$(ran "$node" start)" = "$(expected "$node")" ] || {
 			printf '%s ran:\n%s\n' "$node" "$(ran "$node" start)" >&2
+			return 1
+		}
+	done
+}
+
+@test "the head node previews every node's plan with list -n, the group and the mask included" {
+	for node in $NODES; do
+		[ "$(sh "$CL/image/etc/init.d/pernode-services" -n "$node" list)" = "$(expected "$node")" ] || {
+			printf '%s: list says\n%s\n' "$node" "$(sh "$CL/image/etc/init.d/pernode-services" -n "$node" list)" >&2
 			return 1
 		}
 	done
