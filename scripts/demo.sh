@@ -50,9 +50,12 @@ waitOnFileUpdates -v -t 15 -s 1 @$(date +%s) '$demo/etc/passwd' '$demo/etc/group
 	echo \"accounts are here: \$(wc -l <'$demo/etc/passwd') users\""
 script scripts/lustre 'echo "mounting /lustre ($1)"'
 script n059/30-gpu 'echo "starting the GPU daemon"'
-mkdir -p "$root/n060"
-ln -s ../scripts/lustre "$root/n059/40-lustre"
-ln -s ../scripts/lustre "$root/n060/40-lustre"
+# A group, as ClusterShell's groups files write them: the nodes that mount
+# Lustre share one script through @storage/.
+printf '# NAME: NODESET, as in /etc/clustershell/groups.d/local.cfg\nstorage: n[059-060]\n' \
+    >"$root/groups"
+mkdir -p "$root/@storage" "$root/n060"
+ln -s ../scripts/lustre "$root/@storage/40-lustre"
 script n060/50-licence 'echo "licence server unreachable" >&2; exit 3'
 (cd "$demo" && find state -print | LC_ALL=C sort | sed 's|^|    |')
 
@@ -80,4 +83,9 @@ PERNODE_RUNDIR=$demo/run-n060 show "$top/scripts/pernode-services" -n n060 start
 
 say "Later, over ssh or pdsh: status on each node"
 PERNODE_RUNDIR=$demo/run-n059 show "$top/scripts/pernode-services" -n n059 status
+PERNODE_RUNDIR=$demo/run-n060 show "$top/scripts/pernode-services" -n n060 status
+
+say "The licence server is back: rerun that one script on n060, and status is green"
+script n060/50-licence 'echo "licence server reached"'
+PERNODE_RUNDIR=$demo/run-n060 show "$top/scripts/pernode-services" -n n060 start n060/50-licence
 PERNODE_RUNDIR=$demo/run-n060 show "$top/scripts/pernode-services" -n n060 status

@@ -19,5 +19,9 @@ setup() {
 	[[ $output == *"start on n060: 4 run, 1 failed"*"(exit status 1)"* ]]
 	# The log shows the accounts arriving.
 	[[ $output == *"accounts are here: 2 users"* ]]
+	# The group's script ran on both nodes.
+	[ "$(grep -c '^ok        @storage/40-lustre' <<<"$output")" -ge 2 ]
+	# The rerun of the one failed script turns n060's status green.
+	[[ $output == *"start on n060: 1 run, 0 failed"*"last start on n060: 4 run, 0 failed, 1 rerun"*"(exit status 0)" ]]
 	[ -z "$(ls -A "$TMPDIR")" ]
 }
