@@ -131,7 +131,8 @@ reap() {
 
 # Wait until the waiter has finished its first stat() round (needs -v).
 first_round() {
-	until_true 10 grep -q 'next check in' "$BATS_TEST_TMPDIR/err"
+	# -s: the waiter's shell may not have made the file yet.
+	until_true 10 grep -qs 'next check in' "$BATS_TEST_TMPDIR/err"
 }
 
 # --- pernode-services -------------------------------------------------------
