@@ -102,7 +102,8 @@ install-node:
 	    >$(DESTDIR)$(UNITDIR)/pernode-services.service
 	chmod 644 $(DESTDIR)$(UNITDIR)/pernode-services.service
 	$(INSTALL) -m 644 scripts/pernode-services.8 $(DESTDIR)$(MANDIR)/man8/
-	$(INSTALL) -m 644 docs/pernode-functions.7 $(DESTDIR)$(MANDIR)/man7/
+	$(INSTALL) -m 644 docs/pernode-functions.7 docs/pernode-services.7 \
+	    $(DESTDIR)$(MANDIR)/man7/
 	$(INSTALL) -m 644 src/waitOnFileUpdates.1 $(DESTDIR)$(MANDIR)/man1/
 	[ -e $(DESTDIR)$(CONFDIR)/pernode-services ] || \
 	    $(INSTALL) -m 644 packaging/pernode-services.conf \
@@ -123,6 +124,7 @@ uninstall:
 	    $(DESTDIR)$(UNITDIR)/pernode-services.service \
 	    $(DESTDIR)$(MANDIR)/man8/pernode-services.8 \
 	    $(DESTDIR)$(MANDIR)/man7/pernode-functions.7 \
+	    $(DESTDIR)$(MANDIR)/man7/pernode-services.7 \
 	    $(DESTDIR)$(MANDIR)/man1/waitOnFileUpdates.1 \
 	    $(DESTDIR)$(STATEDIR)/functions \
 	    $(DESTDIR)$(STATEDIR)/bin/waitOnFileUpdates

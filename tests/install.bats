@@ -27,6 +27,7 @@ tree() {
 644 f usr/lib/systemd/system/pernode-services.service
 644 f usr/share/man/man1/waitOnFileUpdates.1
 644 f usr/share/man/man7/pernode-functions.7
+644 f usr/share/man/man7/pernode-services.7
 644 f usr/share/man/man8/pernode-services.8" ]
 	[ -d "$DEST$STATE/global" ]
 	[ -d "$DEST$STATE/scripts" ]

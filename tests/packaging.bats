@@ -30,6 +30,7 @@ teardown() {
 /usr/lib/systemd/system/pernode-services.service
 /usr/share/man/man1/waitOnFileUpdates.1
 /usr/share/man/man7/pernode-functions.7
+/usr/share/man/man7/pernode-services.7
 /usr/share/man/man8/pernode-services.8" ]
 	[ "$(rpm -qlp "$state" | grep -v '^/usr/\(share/doc\|share/licenses\|lib/.build-id\)')" = "$STATE
 $STATE/bin
@@ -68,6 +69,7 @@ $STATE/scripts" ]
 ./lib/systemd/system/pernode-services.service
 ./usr/share/man/man1/waitOnFileUpdates.1.gz
 ./usr/share/man/man7/pernode-functions.7.gz
+./usr/share/man/man7/pernode-services.7.gz
 ./usr/share/man/man8/pernode-services.8.gz" ]
 	dpkg-deb -c "$state" | awk '{ print $6 }' | grep -qx ".$STATE/bin/waitOnFileUpdates"
 	dpkg-deb -c "$state" | awk '{ print $6 }' | grep -qx ".$STATE/global/"
