@@ -73,6 +73,7 @@ bench:
 	bash tests/bench/waitOnFileUpdates.sh
 	bash tests/bench/pernode-services.sh
 	bash tests/bench/cluster.sh
+	bash tests/bench/groups.sh
 
 # Bounded fuzzing of the number and THRESHOLD parsers (clang's libFuzzer).
 # New inputs go to the ignored findings/corpus; the seeds stay as they are.
