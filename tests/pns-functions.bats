@@ -111,3 +111,43 @@ with_etc() {
 	run -1 with_etc "$BATS_TEST_TMPDIR/etc" '. "$FUNCS"; pernode_wait_accounts 1'
 	[[ $output == *"/etc/passwd: not updated"* ]]
 }
+
+@test "pernode_wait_users returns at once when every name resolves" {
+	t0=$EPOCHREALTIME
+	run -0 in_shell '. "$FUNCS"; pernode_wait_users root && pernode_wait_groups root'
+	lt "$(elapsed "$t0")" 2
+}
+
+@test "pernode_wait_users and _groups give up after -t, naming those still missing" {
+	run -1 --separate-stderr in_shell '. "$FUNCS"; pernode_wait_users -t 1 root pns-nosuch-user'
+	[[ $stderr == *"pernode_wait_users: not resolved after 1s: pns-nosuch-user" ]]
+	run -1 --separate-stderr in_shell '. "$FUNCS"; pernode_wait_groups -t 1 pns-nosuch-group root'
+	[[ $stderr == *"pernode_wait_groups: not resolved after 1s: pns-nosuch-group" ]]
+}
+
+@test "pernode_wait_users: no name, or a -t that is not a number, is status 2" {
+	run -2 --separate-stderr in_shell '. "$FUNCS"; pernode_wait_users'
+	[[ $stderr == *"usage: pernode_wait_users [-t TIMEOUT] NAME..."* ]]
+	run -2 --separate-stderr in_shell '. "$FUNCS"; pernode_wait_groups -t soon root'
+	[[ $stderr == *"pernode_wait_groups: -t soon: not a whole number of seconds"* ]]
+}
+
+@test "pernode_wait_users sees a user added to /etc/passwd within a second, however long it has waited" {
+	need_ns mount
+	mkdir "$BATS_TEST_TMPDIR/fs"
+	# As on a stateless node: /etc/passwd a tmpfs file bound over the
+	# name, written through it 5 s in, once the naps have grown past a
+	# second, as a provisioning daemon rewrites it.
+	# shellcheck disable=SC2016 # expanded by the inner shells
+	run -0 unshare --mount sh -c '
+		mount -t tmpfs tmpfs "$1" && cp /etc/passwd "$1/passwd" &&
+		    mount --bind "$1/passwd" /etc/passwd || exit 9
+		shift
+		exec "$@"' sh "$BATS_TEST_TMPDIR/fs" env -i PATH=/usr/bin:/bin \
+	    PERNODE_ROOT="$ROOT" FUNCS="$FUNCS" OUT="$BATS_TEST_TMPDIR/written" "${SH[@]}" -c '
+		. "$FUNCS"
+		(sleep 5 && printf "pns-late:x:4242:4242::/nonexistent:/bin/false\n" >>/etc/passwd &&
+		    date +%s.%N >"$OUT") &
+		pernode_wait_users -t 60 pns-late && date +%s.%N'
+	lt "$(awk -v a="$(cat "$BATS_TEST_TMPDIR/written")" -v b="${lines[-1]}" 'BEGIN { print b - a }')" 1
+}
