@@ -14,11 +14,12 @@ field() {
 	printf '%s\n' "$1" | cut -f "$2"
 }
 
-@test "one run line, then one line per script, tab-separated, exit as status" {
+@test "one run line, one line per script, an end line with their count; exit as status" {
 	t0=$(date +%s)
 	run -1 pns start
 	run -1 --separate-stderr pns status --machine
-	[ "${#lines[@]}" -eq 3 ]
+	[ "${#lines[@]}" -eq 4 ]
+	[ "${lines[3]}" = "end	2" ]
 	[ "$(field "${lines[0]}" 1-2)" = "run	start" ]
 	[ "$(field "${lines[0]}" 6-9)" = "yes	2	1	done" ]
 	start=$(field "${lines[0]}" 4) end=$(field "${lines[0]}" 5)
@@ -31,7 +32,8 @@ field() {
 
 @test "a green run exits 0; no run recorded prints a run line of state none and exits 3" {
 	run -3 pns status --machine
-	[ "$output" = "run	-	-	-	-	no	0	0	none" ]
+	[ "$output" = "run	-	-	-	-	no	0	0	none
+end	0" ]
 	rm "$ROOT/n059/20-fails"
 	run -0 pns start
 	run -0 pns status --machine
@@ -62,11 +64,12 @@ field() {
 line"
 	run -1 pns start
 	run -1 pns status --machine
-	[ "${#lines[@]}" -eq 4 ]
+	[ "${#lines[@]}" -eq 5 ]
 	[[ ${lines[2]} == "script	global/30-new\\nline	ok	0	"* ]]
+	[ "${lines[4]}" = "end	3" ]
 	run -0 pns start global/10-a
 	run -1 pns status --machine
-	[ "${#lines[@]}" -eq 4 ]
+	[ "${#lines[@]}" -eq 5 ]
 	[ "$(field "${lines[0]}" 7-9)" = "3	1	done" ]
 }
 
