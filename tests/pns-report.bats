@@ -192,7 +192,9 @@ answers() {
 n1
 -u
 7
-/etc/init.d/pernode-services status --machine" ]
+/etc/init.d/pernode-services
+status
+--machine" ]
 }
 
 @test "-w runs clush if installed, else pdsh, with the fan-out, timeout and rcmd given" {
@@ -218,17 +220,20 @@ n[1-2]
 64
 -R
 exec
-x %h" ]
+x
+%h" ]
 	grep -Eqx 'ok +1  n1' <<<"$output"
 	grep -Eqx 'no answer +1  n2' <<<"$output"
 	rm bin/clush
 	PATH=$BATS_TEST_TMPDIR/bin run -1 report -w 'n[1-2]' -t 5
-	[ "$(head -n 6 args)" = "pdsh
+	[ "$(cat args)" = "pdsh
 -w
 n[1-2]
 -u
 5
-/etc/init.d/pernode-services status --machine" ]
+/etc/init.d/pernode-services
+status
+--machine" ]
 }
 
 @test "-w without clush or pdsh exits 6 naming both, as does a PERNODE_REPORT_TOOL not there" {

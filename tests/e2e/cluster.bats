@@ -167,3 +167,67 @@ ran() {
 	grep -qx 'n012: pernode-services: last start on n012: 1 run, 0 failed' <<<"$output"
 	grep -qx 'n013: pernode-services: last start on n013: 2 run, 1 failed' <<<"$output"
 }
+
+# --- The report, last: it takes the cluster as the earlier tests left it,
+# and then spoils three nodes for good.
+
+# spoiled: once, n030's record made one of an earlier boot, n031's gone
+# (as if the runner never ran there), n032 down (it cannot answer).
+spoiled() {
+	[ -e "$CL/spoiled" ] && return
+	"$E2E/cluster.sh" enter "$CL" n030 sed -i \
+	    '1s/, boot [^,]*,/, boot 00000000-0000-0000-0000-000000000000,/' \
+	    /run/pernode-services/status
+	"$E2E/cluster.sh" enter "$CL" n031 rm /run/pernode-services/status
+	"$E2E/cluster.sh" down "$CL" n032
+	: >"$CL/spoiled"
+}
+
+# report_over TOOL ARGS...: report -w on the cluster through TOOL's exec
+# worker, which enters each node (%h) to run status --machine there.
+report_over() {
+	PERNODE_REPORT_TOOL=$1 \
+	PERNODE_REPORT_COMMAND="$E2E/cluster.sh enter $CL %h /etc/init.d/pernode-services status --machine" \
+	    "$TOP/scripts/pernode-services" report -R exec "${@:2}"
+}
+
+# The report every way of asking must give.
+expected_report() {
+	[[ ${lines[0]} =~ ^ok\ +28\ \ n\[001-012,014-029\]$ ]]
+	[[ ${lines[1]} =~ ^n013/30-fails:\ failed,\ exit\ 7\ +1\ \ n013$ ]]
+	[[ ${lines[2]} =~ ^not\ run\ since\ boot\ +1\ \ n030$ ]]
+	[[ ${lines[3]} =~ ^no\ run\ recorded\ +1\ \ n031$ ]]
+	[[ ${lines[4]} =~ ^no\ answer\ +1\ \ n032$ ]]
+	[ "${#lines[@]}" -eq 5 ]
+}
+
+@test "report -w through real pdsh: 28 ok, n013's failure, a node not run since boot, one never run, one down" {
+	command -v pdsh >/dev/null || skip "pdsh not installed (apt-get install pdsh)"
+	spoiled
+	run -1 --separate-stderr report_over pdsh -w 'n[001-032]' -t 20
+	printf '%s\n%s\n' "$output" "$stderr"
+	expected_report
+	[[ $stderr == *"4 lines from pdsh or clush, not from the nodes, about: n[013,030-032]"* ]]
+	# Kept for the README's example.
+	printf '%s\n' "$output" >"$BATS_FILE_TMPDIR/report"
+}
+
+@test "report - on pdsh output captured by hand gives the same report" {
+	command -v pdsh >/dev/null || skip "pdsh not installed (apt-get install pdsh)"
+	spoiled
+	pdsh -R exec -w 'n[001-032]' "$E2E/cluster.sh" enter "$CL" %h \
+	    /etc/init.d/pernode-services status --machine >captured 2>&1 || true
+	run -1 --separate-stderr "$TOP/scripts/pernode-services" report -w 'n[001-032]' - <captured
+	expected_report
+	# Without -w, the node that is down is known only from pdsh's line.
+	run -1 --separate-stderr "$TOP/scripts/pernode-services" report captured
+	expected_report
+}
+
+@test "report -w through clush gives the same report" {
+	command -v clush >/dev/null || skip "clush not installed (apt-get install clustershell)"
+	spoiled
+	run -1 --separate-stderr report_over clush -w 'n[001-032]' -t 20 -f 8
+	printf '%s\n%s\n' "$output" "$stderr"
+	expected_report
+}

@@ -12,6 +12,7 @@
 #                                    SECONDS, name those that are not, and fail
 #   cluster.sh enter DIR NODE CMD... CMD in NODE's namespaces (what pdsh -R
 #                                    exec and clush -R exec run)
+#   cluster.sh down DIR NODE         end one node: it no longer answers
 #   cluster.sh halt DIR              end every node, and all it started
 #
 # A node's boot: the simulated provisioning daemon starts, then
@@ -134,6 +135,17 @@ enter() {
 	exec nsenter -t "$pid" -u -m -p -r -- "$@"
 }
 
+down() {
+	local dir=$1 node=$2 pid
+	pid=$(cat "$dir/nodes/$node/unshare" 2>/dev/null) || die "no node $node"
+	kill -KILL "$pid"
+	for _ in $(seq 200); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.05
+	done
+	rm -f "$dir/nodes/$node/unshare" "$dir/nodes/$node/pid"
+}
+
 halt() {
 	local dir=$1 f pids=()
 	for f in "$dir"/nodes/*/unshare; do
@@ -153,7 +165,8 @@ install) [ $# -eq 2 ] || die "usage: cluster.sh install DIR"; install "$2" ;;
 boot) [ $# -ge 3 ] || die "usage: cluster.sh boot DIR NODE..."; shift; boot "$@" ;;
 wait) [ $# -eq 3 ] || die "usage: cluster.sh wait DIR SECONDS"; wait_done "$2" "$3" ;;
 enter) [ $# -ge 4 ] || die "usage: cluster.sh enter DIR NODE CMD..."; shift; enter "$@" ;;
+down) [ $# -eq 3 ] || die "usage: cluster.sh down DIR NODE"; down "$2" "$3" ;;
 halt) [ $# -eq 2 ] || die "usage: cluster.sh halt DIR"; halt "$2" ;;
 _init) init "$2" "$3" ;;
-*) die "usage: cluster.sh install|boot|wait|enter|halt DIR ..." ;;
+*) die "usage: cluster.sh install|boot|wait|enter|down|halt DIR ..." ;;
 esac
