@@ -9,6 +9,9 @@ SYSCONFDIR ?= /etc
 CONFDIR ?= $(SYSCONFDIR)/sysconfig
 INITDIR ?= $(SYSCONFDIR)/init.d
 UNITDIR ?= /usr/lib/systemd/system
+# The head node's report (pernode-services report) lives here, out of the
+# init directory: it is not an init script.
+LIBEXECDIR ?= $(PREFIX)/libexec
 # The shared state directory; its path becomes the built-in ROOT of the
 # installed init script and functions.
 STATEDIR ?= /opt/perceus/state/lib/perceus/init.d
@@ -95,10 +98,15 @@ install: install-node install-state
 install-node:
 	$(INSTALL) -d $(DESTDIR)$(INITDIR) $(DESTDIR)$(UNITDIR) \
 	    $(DESTDIR)$(CONFDIR) $(DESTDIR)$(MANDIR)/man1 \
-	    $(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(MANDIR)/man8
-	sed 's|^default_root=.*|default_root=$(STATEDIR)|' \
+	    $(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(MANDIR)/man8 \
+	    $(DESTDIR)$(LIBEXECDIR)/pernode-services
+	sed -e 's|^default_root=.*|default_root=$(STATEDIR)|' \
+	    -e 's|^default_report=.*|default_report=$(LIBEXECDIR)/pernode-services/pernode-report|' \
 	    scripts/pernode-services >$(DESTDIR)$(INITDIR)/pernode-services
 	chmod 755 $(DESTDIR)$(INITDIR)/pernode-services
+	sed 's|^default_initdir=.*|default_initdir=$(INITDIR)|' scripts/pernode-report \
+	    >$(DESTDIR)$(LIBEXECDIR)/pernode-services/pernode-report
+	chmod 755 $(DESTDIR)$(LIBEXECDIR)/pernode-services/pernode-report
 	sed 's|@INITDIR@|$(INITDIR)|g' packaging/systemd/pernode-services.service \
 	    >$(DESTDIR)$(UNITDIR)/pernode-services.service
 	chmod 644 $(DESTDIR)$(UNITDIR)/pernode-services.service
@@ -122,6 +130,7 @@ install-state: $(PROG)
 # administrator added and the directories holding them stay.
 uninstall:
 	rm -f $(DESTDIR)$(INITDIR)/pernode-services \
+	    $(DESTDIR)$(LIBEXECDIR)/pernode-services/pernode-report \
 	    $(DESTDIR)$(UNITDIR)/pernode-services.service \
 	    $(DESTDIR)$(MANDIR)/man8/pernode-services.8 \
 	    $(DESTDIR)$(MANDIR)/man7/pernode-functions.7 \
@@ -132,6 +141,7 @@ uninstall:
 	if cmp -s packaging/pernode-services.conf \
 	    $(DESTDIR)$(CONFDIR)/pernode-services; then \
 		rm -f $(DESTDIR)$(CONFDIR)/pernode-services; fi
+	-rmdir $(DESTDIR)$(LIBEXECDIR)/pernode-services 2>/dev/null
 	-rmdir $(DESTDIR)$(STATEDIR)/bin $(DESTDIR)$(STATEDIR)/global \
 	    $(DESTDIR)$(STATEDIR)/scripts $(DESTDIR)$(STATEDIR) 2>/dev/null
 

@@ -25,6 +25,7 @@ tree() {
 755 f opt/perceus/state/lib/perceus/init.d/bin/waitOnFileUpdates
 644 f opt/perceus/state/lib/perceus/init.d/functions
 644 f usr/lib/systemd/system/pernode-services.service
+755 f usr/libexec/pernode-services/pernode-report
 644 f usr/share/man/man1/waitOnFileUpdates.1
 644 f usr/share/man/man7/pernode-functions.7
 644 f usr/share/man/man7/pernode-services.7
@@ -55,12 +56,29 @@ tree() {
 	[ -e "$DEST/etc/default/pernode-services" ]
 }
 
+@test "the installed runner finds the installed report, and the report asks for the installed runner" {
+	mk install DESTDIR="$DEST" PREFIX=/usr INITDIR=/etc/rc.d/init.d
+	grep -qx 'default_report=/usr/libexec/pernode-services/pernode-report' \
+	    "$DEST/etc/rc.d/init.d/pernode-services"
+	grep -qx 'default_initdir=/etc/rc.d/init.d' \
+	    "$DEST/usr/libexec/pernode-services/pernode-report"
+	[ "$(diff "$TOP/scripts/pernode-report" "$DEST/usr/libexec/pernode-services/pernode-report" | grep -c '^[<>]')" -eq 2 ]
+	# The installed runner, from anywhere, runs the installed report.
+	sed -i "s|^default_report=.*|default_report=$DEST/usr/libexec/pernode-services/pernode-report|" \
+	    "$DEST/etc/rc.d/init.d/pernode-services"
+	run -2 --separate-stderr sh "$DEST/etc/rc.d/init.d/pernode-services" report
+	[[ $stderr == *"give -w NODESET, or the FILE (or -) to read"* ]]
+	rm "$DEST/usr/libexec/pernode-services/pernode-report"
+	run -6 --separate-stderr sh "$DEST/etc/rc.d/init.d/pernode-services" report -
+	[ "$stderr" = "pernode-services: report needs $DEST/usr/libexec/pernode-services/pernode-report, which is not installed" ]
+}
+
 @test "another STATEDIR becomes the default ROOT of the installed init script and functions" {
 	mk install DESTDIR="$DEST" STATEDIR=/srv/pernode
 	grep -qx 'default_root=/srv/pernode' "$DEST/etc/init.d/pernode-services"
 	grep -qxF ': "${PERNODE_ROOT:=/srv/pernode}"' "$DEST/srv/pernode/functions"
 	# Nothing else changed.
-	[ "$(diff "$TOP/scripts/pernode-services" "$DEST/etc/init.d/pernode-services" | grep -c '^[<>]')" -eq 2 ]
+	[ "$(diff "$TOP/scripts/pernode-services" "$DEST/etc/init.d/pernode-services" | grep -c '^[<>]')" -eq 4 ]
 	[ "$(diff "$TOP/functions" "$DEST/srv/pernode/functions" | grep -c '^[<>]')" -eq 2 ]
 	# And the installed script looks there by default.
 	: >"$BATS_TEST_TMPDIR/config"

@@ -28,6 +28,8 @@ teardown() {
 	    sed 's/\.\(gz\|bz2\|xz\|zst\)$//')" = "$initrddir/pernode-services
 /etc/sysconfig/pernode-services
 /usr/lib/systemd/system/pernode-services.service
+$(rpm --eval '%{_libexecdir}')/pernode-services
+$(rpm --eval '%{_libexecdir}')/pernode-services/pernode-report
 /usr/share/man/man1/waitOnFileUpdates.1
 /usr/share/man/man7/pernode-functions.7
 /usr/share/man/man7/pernode-services.7
@@ -42,6 +44,8 @@ $STATE/scripts" ]
 	# The init script in the RPM points at the state directory.
 	rpm2cpio "$node" | (cd "$BATS_TEST_TMPDIR" && cpio -idm --quiet)
 	grep -qx "default_root=$STATE" "$BATS_TEST_TMPDIR$initrddir/pernode-services"
+	grep -qx "default_report=$(rpm --eval '%{_libexecdir}')/pernode-services/pernode-report" \
+	    "$BATS_TEST_TMPDIR$initrddir/pernode-services"
 }
 
 @test "rpmlint finds no error in the spec or the RPMs" {
@@ -67,6 +71,7 @@ $STATE/scripts" ]
 	[ "$files" = "./etc/default/pernode-services
 ./etc/init.d/pernode-services
 ./lib/systemd/system/pernode-services.service
+./usr/libexec/pernode-services/pernode-report
 ./usr/share/man/man1/waitOnFileUpdates.1.gz
 ./usr/share/man/man7/pernode-functions.7.gz
 ./usr/share/man/man7/pernode-services.7.gz
