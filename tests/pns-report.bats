@@ -41,8 +41,8 @@ boot() {
 	done
 }
 
-# answers NODE...: each NODE's status --machine, as pdsh prints it.
-answers() {
+# answers_of NODE...: each NODE's status --machine, as pdsh prints it.
+answers_of() {
 	local node
 	for node do
 		PERNODE_RUNDIR=$RUN/$node pns -n "$node" status --machine |
@@ -54,7 +54,7 @@ answers() {
 	script n05/20-fails 'exit 3'
 	script n07/20-fails 'exit 3'
 	boot n01 n02 n03 n04 n05 n07 n08
-	answers n01 n02 n03 n04 n05 n06 n07 n08 >answers
+	answers_of n01 n02 n03 n04 n05 n06 n07 n08 >answers
 	run -1 --separate-stderr report answers
 	[[ ${lines[0]} =~ ^ok\ +5\ \ n\[01-04,08\]$ ]]
 	[[ ${lines[1]} =~ ^n05/20-fails:\ failed,\ exit\ 3\ +1\ \ n05$ ]]
@@ -66,7 +66,7 @@ answers() {
 
 @test "when every node is ok the report is one line and exits 0" {
 	boot n1 n2 n3 n10
-	answers n1 n2 n10 n3 >answers
+	answers_of n1 n2 n10 n3 >answers
 	run -0 --separate-stderr report answers
 	[ "$output" = "ok      4  n[1-3,10]" ]
 	[ -z "$stderr" ]
@@ -75,10 +75,10 @@ answers() {
 @test "a script that failed on several nodes is one line for all of them" {
 	script global/20-fails 'exit 4'
 	boot n1 n2 n3
-	answers n1 n2 n3 | report - >out || status=$?
+	answers_of n1 n2 n3 | report - >out || status=$?
 	[ "${status:-0}" -eq 1 ]
 	grep -Eqx 'global/20-fails: failed, exit 4 +3  n\[1-3\]' out
-	! grep -q '^ok' out
+	[ "$(grep -c '^ok' out)" -eq 0 ]
 }
 
 @test "a run from an earlier boot, a stop since and a timed-out script each have their line" {
@@ -87,18 +87,18 @@ answers() {
 	PERNODE_TIMEOUT=1 PERNODE_KILL_AFTER=1 boot n3
 	sed -i '1s/, boot [^,]*,/, boot 00000000-0000-0000-0000-000000000000,/' "$RUN/n1/status"
 	PERNODE_RUNDIR=$RUN/n2 pns -n n2 stop >/dev/null
-	answers n1 n2 n3 >answers
+	answers_of n1 n2 n3 >answers
 	run -1 report answers
 	grep -Eqx 'n3/20-slow: timed out +1  n3' <<<"$output"
 	grep -Eqx 'not run since boot +1  n1' <<<"$output"
 	grep -Eqx 'stopped since +1  n2' <<<"$output"
-	! grep -q '^ok' <<<"$output"
+	[ "$(grep -c '^ok' <<<"$output")" -eq 0 ]
 }
 
 @test "with -w, nodes of NODESET that gave no answer are named, and so are those pdsh or clush gave up on" {
 	boot n01 n02 n03
 	{
-		answers n01 n03
+		answers_of n01 n03
 		printf 'pdsh@head: n02: ssh exited with exit code 255\n'
 		printf 'clush: n[04-05]: command timeout\n'
 	} >answers
@@ -110,9 +110,9 @@ answers() {
 
 @test "an answer cut short, at a line or inside one, is no usable answer, never ok" {
 	boot n1 n2 n3
-	answers n1 >answers
-	answers n2 | sed '$d' >>answers
-	answers n3 | head -c -3 >>answers
+	answers_of n1 >answers
+	answers_of n2 | sed '$d' >>answers
+	answers_of n3 | head -c -3 >>answers
 	run -1 --separate-stderr report answers
 	grep -Eqx 'ok +1  n1' <<<"$output"
 	grep -Eqx 'no usable answer +2  n\[2-3\]' <<<"$output"
@@ -124,12 +124,12 @@ answers() {
 	boot n1 n2 n3 n4
 	{
 		printf 'garbage without a colon\n'
-		answers n1
+		answers_of n1
 		printf 'n1 has no colon either\n'
-		answers n2 | sed '1s/$/\tfield-of-a-newer-version/'
+		answers_of n2 | sed '1s/$/\tfield-of-a-newer-version/'
 		printf 'n2: kind-from-a-newer-version\tx\n'
-		answers n3 | sed '2s/\tok\t/\tok?\t/'
-		answers n4
+		answers_of n3 | sed '2s/\tok\t/\tok?\t/'
+		answers_of n4
 		printf 'bad name!: run\n'
 	} >answers
 	run -1 --separate-stderr report answers
@@ -144,7 +144,7 @@ answers() {
 
 @test "a node that answers twice has no usable answer" {
 	boot n1 n2
-	{ answers n1 n2; answers n2; } >answers
+	{ answers_of n1 n2; answers_of n2; } >answers
 	run -1 --separate-stderr report answers
 	grep -Eqx 'ok +1  n1' <<<"$output"
 	grep -Eqx 'no usable answer +1  n2' <<<"$output"
@@ -179,7 +179,7 @@ answers() {
 
 @test "the runner hands report its arguments and the caller's environment" {
 	boot n1
-	answers n1 >answers
+	answers_of n1 >answers
 	run -0 pns report answers
 	[[ $output =~ ^ok\ +1\ \ n1$ ]]
 	mkdir bin

@@ -48,9 +48,9 @@ random_sets() {
 	}' | sort -u
 }
 
-# answers: from "SET NAME" lines, each node's answer with a failed script
+# answers_from: from "SET NAME" lines, each node's answer with a failed script
 # named SET for each set it is in.
-answers() {
+answers_from() {
 	awk '{ sets[$2] = sets[$2] " " $1 }
 	END {
 		for (node in sets) {
@@ -86,7 +86,7 @@ report_folds() {
 @test "random sets of one-number names fold exactly as nodeset -f writes them" {
 	need_clustershell
 	random_sets 1 >sets
-	answers <sets >answers
+	answers_from <sets >answers
 	PERNODE_NODESET=no run -1 "$REPORT" answers
 	printf '%s\n' "$output" >report
 	clustershell_folds <sets >expected
@@ -98,7 +98,7 @@ report_folds() {
 @test "random sets of names with two numbers fold to the same sets as nodeset's" {
 	need_clustershell
 	random_sets 2 >sets
-	answers <sets >answers
+	answers_from <sets >answers
 	PERNODE_NODESET=no run -1 "$REPORT" answers
 	printf '%s\n' "$output" >report
 	report_folds report >got
@@ -129,7 +129,7 @@ sys.exit(bad > 0)
 		done
 	done >sets
 	printf 'set002 r1n01\nset002 r1n02\nset002 r2n01\nset002 r2n02\nset002 r3n05\n' >>sets
-	answers <sets >answers
+	answers_from <sets >answers
 	PERNODE_NODESET=no run -1 "$REPORT" answers
 	printf '%s\n' "$output" >report
 	report_folds report >got
@@ -148,7 +148,7 @@ set002 r[1-2]n[01-02],r3n05" ]
 	EOF
 	chmod 755 bin/nodeset
 	random_sets 1 | awk '$1 <= "set005"' >sets
-	answers <sets >answers
+	answers_from <sets >answers
 	PATH=$BATS_TEST_TMPDIR/bin:$PATH run -1 "$REPORT" answers
 	printf '%s\n' "$output" >report
 	[ "$(wc -l <calls)" -eq "${#lines[@]}" ]
@@ -160,7 +160,7 @@ set002 r[1-2]n[01-02],r3n05" ]
 	mkdir bin
 	printf '#!/bin/sh\necho "nodeset: broken" >&2\nexit 1\n' >bin/nodeset
 	chmod 755 bin/nodeset
-	printf 'set001 n1\nset001 n2\nset001 n3\n' | answers >answers
+	printf 'set001 n1\nset001 n2\nset001 n3\n' | answers_from >answers
 	PATH=$BATS_TEST_TMPDIR/bin:$PATH run -1 --separate-stderr "$REPORT" answers
 	[ "$output" = "set001: failed, exit 1      3  n[1-3]" ]
 	[ "$stderr" = "nodeset: broken" ]

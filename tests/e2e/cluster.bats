@@ -4,6 +4,7 @@
 # hand through pdsh and clush.  The tests read one cluster's story in
 # order: the boot, status, then the reruns.
 
+# shellcheck disable=SC2030,SC2031 # run sets lines in each test, and expected_report reads them there
 load lib
 
 NODES=$(printf 'n%03d ' $(seq 32))
