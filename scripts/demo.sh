@@ -85,6 +85,15 @@ say "Later, over ssh or pdsh: status on each node"
 PERNODE_RUNDIR=$demo/run-n059 show "$top/scripts/pernode-services" -n n059 status
 PERNODE_RUNDIR=$demo/run-n060 show "$top/scripts/pernode-services" -n n060 status
 
+say "On the head node: every node's last run in one report (n061 never ran)"
+# What "pdsh -w 'n[059-061]' pernode-services status --machine" prints.
+for node in n059 n060 n061; do
+	PERNODE_RUNDIR=$demo/run-$node "$top/scripts/pernode-services" -n "$node" \
+	    status --machine | sed "s/^/$node: /"
+done >"$demo/answers"
+printf '# answers: what pdsh -w %s pernode-services status --machine prints\n' "'n[059-061]'"
+show "$top/scripts/pernode-services" report -w 'n[059-061]' "$demo/answers"
+
 say "The licence server is back: rerun that one script on n060, and status is green"
 script n060/50-licence 'echo "licence server reached"'
 PERNODE_RUNDIR=$demo/run-n060 show "$top/scripts/pernode-services" -n n060 start n060/50-licence

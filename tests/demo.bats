@@ -21,6 +21,8 @@ setup() {
 	[[ $output == *"accounts are here: 2 users"* ]]
 	# The group's script ran on both nodes.
 	[ "$(grep -c '^ok        @storage/40-lustre' <<<"$output")" -ge 2 ]
+	# The head node's report names the failure and the node that never ran.
+	[[ $output == *"report -w n[059-061] answers"*"n060/50-licence: failed, exit 3"*"no run recorded "*"n061"*"(exit status 1)"* ]]
 	# The rerun of the one failed script turns n060's status green.
 	[[ $output == *"start on n060: 1 run, 0 failed"*"last start on n060: 4 run, 0 failed, 1 rerun"*"(exit status 0)" ]]
 	[ -z "$(ls -A "$TMPDIR")" ]
