@@ -108,15 +108,17 @@ answers_of() {
 	[ "$stderr" = "pernode-services report: 2 lines from pdsh or clush, not from the nodes, about: n[02,04-05]" ]
 }
 
-@test "an answer cut short, at a line or inside one, is no usable answer, never ok" {
-	boot n1 n2 n3
+@test "an answer cut short, at a line or inside one, or with a line lost, is no usable answer, never ok" {
+	script global/20-b
+	boot n1 n2 n3 n4
 	answers_of n1 >answers
 	answers_of n2 | sed '$d' >>answers
 	answers_of n3 | head -c -3 >>answers
+	answers_of n4 | sed '2d' >>answers
 	run -1 --separate-stderr report answers
 	grep -Eqx 'ok +1  n1' <<<"$output"
-	grep -Eqx 'no usable answer +2  n\[2-3\]' <<<"$output"
-	[ "$stderr" = "pernode-services report: answers cut short from: n[2-3]" ]
+	grep -Eqx 'no usable answer +3  n\[2-4\]' <<<"$output"
+	[ "$stderr" = "pernode-services report: answers cut short from: n[2-4]" ]
 }
 
 @test "bad lines are counted and named once on stderr, and change no other node's verdict" {
