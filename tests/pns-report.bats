@@ -113,8 +113,8 @@ answers_of() {
 	boot n1 n2 n3 n4
 	answers_of n1 >answers
 	answers_of n2 | sed '$d' >>answers
-	answers_of n3 | head -c -3 >>answers
 	answers_of n4 | sed '2d' >>answers
+	answers_of n3 | head -c -3 >>answers
 	run -1 --separate-stderr report answers
 	grep -Eqx 'ok +1  n1' <<<"$output"
 	grep -Eqx 'no usable answer +3  n\[2-4\]' <<<"$output"
