@@ -31,12 +31,17 @@ setup() {
 	[[ $stderr == *"option -r needs an argument"* ]]
 }
 
-@test "the synopsis in --help is the one in the man page" {
+@test "the synopsis in --help, and in report's usage, is the one in the man page" {
 	command -v mandoc >/dev/null || skip "mandoc not installed (apt-get install mandoc)"
 	man=$(mandoc -T ascii -O width=300 "$TOP/scripts/pernode-services.8" |
 	    col -b | sed -n '/^SYNOPSIS/{n;s/^ *//;p;}')
+	man_report=$(mandoc -T ascii -O width=300 "$TOP/scripts/pernode-services.8" |
+	    col -b | sed -n '/^SYNOPSIS/{n;n;s/^ *//;p;}')
 	run -0 pns --help
 	[ "usage: $man" = "${lines[0]}" ]
+	[ "$man_report" = "$(sed 's/^ *//' <<<"${lines[1]}")" ]
+	run -0 pns report -h
+	[ "usage: $man_report" = "$output" ]
 }
 
 @test "ROOT missing or not a directory: exit 6 naming it" {
