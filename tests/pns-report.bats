@@ -259,3 +259,11 @@ status
 	run -2 --separate-stderr report -w 'n[5-1]' -
 	[ "$stderr" = 'pernode-services report: bad node set "n[5-1]": bad range "5-1"' ]
 }
+
+@test "a script name holding control bytes is a malformed answer, and never reaches the terminal" {
+	printf 'n1: run\tstart\tb\t1\t2\tyes\t1\t1\tdone\nn1: script\tx\033[31mred\tfailed\t1\t0.1\nn1: end\t1\n' >answers
+	run -1 --separate-stderr report answers
+	[[ $output =~ ^no\ usable\ answer\ +1\ \ n1$ ]]
+	[ "$stderr" = 'pernode-services report: malformed answers from: n1' ]
+	[[ $output$stderr != *$'\033'* ]]
+}
