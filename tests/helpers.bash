@@ -206,7 +206,9 @@ trace() {
 # slow_run: start a run in the background whose script global/10-slow waits
 # for $BATS_TEST_TMPDIR/go; returns once that script has started.  Sets $pid.
 slow_run() {
-	script global/10-slow "while [ ! -e '$BATS_TEST_TMPDIR/go' ]; do sleep 0.05; done"
+	# (It also ends once the test's directory is gone, so that a test
+	# that kills the runner cannot leave it behind.)
+	script global/10-slow "while [ ! -e '$BATS_TEST_TMPDIR/go' ] && [ -d '$BATS_TEST_TMPDIR' ]; do sleep 0.05; done"
 	"${SH[@]}" "$PNS" start >"$BATS_TEST_TMPDIR/first" 2>&1 3>&- &
 	pid=$!
 	until_true 10 grep -q 'global/10-slow start' "$TRACE"

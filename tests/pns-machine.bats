@@ -57,6 +57,7 @@ end	0" ]
 	run -1 pns status --machine
 	[ "$(field "${lines[0]}" 9)" = unfinished ]
 	[ "$(field "${lines[0]}" 5)" = - ]
+	touch "$BATS_TEST_TMPDIR/go"
 }
 
 @test "names are escaped, one line each, and a rerun's record reads the same" {
