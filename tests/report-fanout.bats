@@ -13,11 +13,16 @@ setup() {
 	# node NAME: a whole answer, but n2 hangs for a minute first.
 	cat >node <<-'EOF'
 	#!/bin/sh
-	[ "$1" != n2 ] || exec sleep 60
+	[ "$1" != n2 ] || { echo $$ >"${0%/*}/hung"; exec sleep 60; }
 	printf 'run\tstart\tb\t1\t2\tyes\t1\t0\tdone\nscript\tglobal/10-a\tok\t0\t0.01\nend\t1\n'
 	EOF
 	chmod 755 node
 	export PERNODE_REPORT_COMMAND="$BATS_TEST_TMPDIR/node %h"
+}
+
+# Whatever the tool left of the hung node ends with the test.
+teardown() {
+	[ ! -e hung ] || kill "$(cat hung)" 2>/dev/null || true
 }
 
 # hung TOOL: report -w 'n[1-3]' -t 2 through TOOL, which must end well
