@@ -111,10 +111,12 @@ answers_of() {
 @test "an answer cut short, at a line or inside one, or with a line lost, is no usable answer, never ok" {
 	script global/20-b
 	boot n1 n2 n3 n4
-	answers_of n1 >answers
-	answers_of n2 | sed '$d' >>answers
-	answers_of n4 | sed '2d' >>answers
-	answers_of n3 | head -c -3 >>answers
+	{
+		answers_of n1
+		answers_of n2 | sed '$d'
+		answers_of n4 | sed '2d'
+		answers_of n3 | head -c -3
+	} >answers
 	run -1 --separate-stderr report answers
 	grep -Eqx 'ok +1  n1' <<<"$output"
 	grep -Eqx 'no usable answer +3  n\[2-4\]' <<<"$output"
