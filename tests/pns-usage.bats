@@ -39,7 +39,7 @@ setup() {
 	    col -b | sed -n '/^SYNOPSIS/{n;n;s/^ *//;p;}')
 	run -0 pns --help
 	[ "usage: $man" = "${lines[0]}" ]
-	[ "$man_report" = "$(sed 's/^ *//' <<<"${lines[1]}")" ]
+	[ "       $man_report" = "${lines[1]}" ]
 	run -0 pns report -h
 	[ "usage: $man_report" = "$output" ]
 }
