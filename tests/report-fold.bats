@@ -138,7 +138,7 @@ set002 r[1-2]n[01-02],r3n05" ]
 	clustershell_folds <sets | diff - got
 }
 
-@test "with nodeset installed, each line's set is written by one nodeset -f and no more" {
+@test "with nodeset installed, one nodeset -f writes every line, exactly as ClusterShell folds each set" {
 	need_clustershell
 	mkdir bin
 	cat >bin/nodeset <<-EOF
@@ -147,12 +147,13 @@ set002 r[1-2]n[01-02],r3n05" ]
 	exec /usr/bin/nodeset "\$@"
 	EOF
 	chmod 755 bin/nodeset
-	random_sets 1 | awk '$1 <= "set005"' >sets
+	# Two numbers a name: where the fold of our own may cut a set into
+	# other vectors than nodeset does.
+	random_sets 2 >sets
 	answers_from <sets >answers
 	PATH=$BATS_TEST_TMPDIR/bin:$PATH run -1 "$REPORT" answers
 	printf '%s\n' "$output" >report
-	[ "$(wc -l <calls)" -eq "${#lines[@]}" ]
-	[ "$(sort -u calls)" = "-f" ]
+	[ "$(cat calls)" = "-f" ]
 	clustershell_folds <sets | diff - <(report_folds report)
 }
 

@@ -46,7 +46,7 @@ awk -v dir="$tmp/answers" 'BEGIN {
 		close(f)
 	}
 }'
-awk 'BEGIN {
+awk -v dir="$tmp/answers" 'BEGIN {
 	for (base = 1; base <= 10000; base += 32) {
 		for (line = 1; line <= 22; line++)
 			for (i = base; i < base + 32 && i <= 10000; i++) {
@@ -57,7 +57,7 @@ awk 'BEGIN {
 		for (i = base; i < base + 32 && i <= 10000; i++)
 			close(sprintf("%s/n%05d", dir, i))
 	}
-}' dir="$tmp/answers" >"$tmp/captured"
+}' >"$tmp/captured"
 lines=$(wc -l <"$tmp/captured")
 
 # One way's output, for the record, and its time in ms.
@@ -95,6 +95,15 @@ cmp -s "$tmp/out.nodeset" "$tmp/out.own" || {
 	exit 1
 }
 outlines=$(grep -vc '^pernode-services report: ' "$tmp/out.own" || true)
+# And they must be the right report: 9,800 ok, 20 scripts failed on 10
+# nodes each, nothing on stderr.
+if [ "$outlines" -ne 21 ] || [ "$(wc -l <"$tmp/out.own")" -ne 21 ] ||
+    ! grep -Eq '^ok +9800  n\[00001-00049,' "$tmp/out.own" ||
+    [ "$(grep -Ec '^global/[0-9]+-svc: failed, exit 1 +10  ' "$tmp/out.own")" -ne 20 ]; then
+	printf 'bench/report.sh: not the report expected:\n' >&2
+	cut -c 1-100 "$tmp/out.own" >&2
+	exit 1
+fi
 nodesets=$(command -v nodeset >/dev/null && printf 'installed (%s)' "$(nodeset --version)" || printf 'not installed: both rows are the fold of its own')
 
 # The fan-out: pdsh's exec module runs "cat ANSWER" for each of 10,000
@@ -127,9 +136,8 @@ of each way, in one run. nodeset: $nodesets.
 
 Goal: no slower than \`dshbak -c\`: $met. The fold is one awk pass over
 the lines and one sort(1) of the node names; with nodeset installed, one
-\`nodeset -f\` for each line of the report (here $outlines), eight at a
-time, each handed the set already folded. Both ways printed the same
-report.
+\`nodeset -f\` writes the sets of all $outlines lines, handed them
+already folded. Both ways printed the same report.
 
 The fan-out, not the fold: \`pdsh -R exec -w 'n[00001-10000]' cat FILE\`
 ($fanlines lines gathered), which costs what pdsh itself costs per node
