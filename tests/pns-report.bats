@@ -15,6 +15,11 @@ setup() {
 	export PERNODE_NODESET=no
 }
 
+# A slow script a test left waiting (see slow) ends with the test.
+teardown() {
+	touch "$BATS_TEST_TMPDIR/go-n1"
+}
+
 # report ARGS...: the report under the shell of this pass.
 report() {
 	"${SH[@]}" "$REPORT" "$@"
@@ -186,6 +191,11 @@ answers_of() {
 	answers_of n1 >answers
 	run -0 pns report answers
 	[[ $output =~ ^ok\ +1\ \ n1$ ]]
+	# Run by a bare name, it will not guess ./pernode-report.
+	cd "$TOP/scripts"
+	run -6 --separate-stderr "${SH[@]}" pernode-services report -
+	[ "$stderr" = "pernode-services: report: cannot tell where pernode-report is (run this file by its path)" ]
+	cd "$BATS_TEST_TMPDIR"
 	mkdir bin
 	printf '#!/bin/sh\nprintf "%%s\\n" "$MY_AGENT" "$@" >"%s/args"\n' "$BATS_TEST_TMPDIR" >bin/pdsh
 	chmod 755 bin/pdsh
@@ -268,4 +278,40 @@ status
 	[[ $output =~ ^no\ usable\ answer\ +1\ \ n1$ ]]
 	[ "$stderr" = 'pernode-services report: malformed answers from: n1' ]
 	[[ $output$stderr != *$'\033'* ]]
+}
+
+# slow NODE: a start on NODE in the background whose script NODE/10-slow
+# waits for $BATS_TEST_TMPDIR/go-NODE; returns once it runs.  Sets $pid.
+slow() {
+	script "$1/10-slow" "while [ ! -e '$BATS_TEST_TMPDIR/go-$1' ] && [ -d '$BATS_TEST_TMPDIR' ]; do sleep 0.05; done"
+	PERNODE_RUNDIR=$RUN/$1 "${SH[@]}" "$PNS" -n "$1" start >/dev/null 2>&1 3>&- &
+	pid=$!
+	until_true 10 grep -q "^$1/10-slow start" "$TRACE"
+}
+
+@test "a run in progress, one interrupted and one killed each have their line; a failure with no exit status says none" {
+	slow n1
+	answers_of n1 >answers
+	slow n2
+	# (The runner acts on the signal once its script has ended.)
+	kill -TERM "$pid"
+	touch go-n2
+	wait "$pid" || true
+	slow n3
+	kill -KILL "$pid"
+	wait "$pid" || true
+	touch go-n3
+	mkdir -p "$ROOT/n4"
+	ln -s "$BATS_TEST_TMPDIR/elsewhere" "$ROOT/n4/20-outside"
+	printf '#!/bin/sh\n' >elsewhere
+	chmod 755 elsewhere
+	boot n4
+	answers_of n2 n3 n4 >>answers
+	run -1 --separate-stderr report answers
+	printf '%s\n' "$output"
+	grep -Eqx 'n4/20-outside: failed +1  n4' <<<"$output"
+	grep -Eqx 'interrupted +1  n2' <<<"$output"
+	grep -Eqx 'killed mid-run +1  n3' <<<"$output"
+	grep -Eqx 'running +1  n1' <<<"$output"
+	[ "$(grep -c '^ok' <<<"$output")" -eq 0 ]
 }
