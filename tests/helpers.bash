@@ -213,3 +213,19 @@ slow_run() {
 	pid=$!
 	until_true 10 grep -q 'global/10-slow start' "$TRACE"
 }
+
+# awk_is NAME: make $BATS_TEST_TMPDIR/bin/awk run the awk NAME (mawk,
+# gawk, or busybox for busybox's applet).  The old bin/awk is removed
+# first, so that nothing is ever written through a link into an awk of
+# the system's.
+awk_is() {
+	mkdir -p "$BATS_TEST_TMPDIR/bin"
+	rm -f "$BATS_TEST_TMPDIR/bin/awk"
+	case $1 in
+	busybox)
+		printf '#!/bin/sh\nexec busybox awk "$@"\n' >"$BATS_TEST_TMPDIR/bin/awk"
+		chmod 755 "$BATS_TEST_TMPDIR/bin/awk"
+		;;
+	*) ln -s "$(command -v "$1")" "$BATS_TEST_TMPDIR/bin/awk" ;;
+	esac
+}

@@ -272,6 +272,17 @@ status
 	[ "$stderr" = 'pernode-services report: bad node set "n[5-1]": bad range "5-1"' ]
 }
 
+@test "without nodeset, -w reads padded ranges as decimal under busybox awk too" {
+	command -v busybox >/dev/null || skip "busybox not installed (package busybox; see tests/deps)"
+	sealed_bin
+	printf '#!/bin/sh\nexit 0\n' >bin/pdsh
+	chmod 755 bin/pdsh
+	ln -s "$(command -v busybox)" bin/
+	awk_is busybox
+	PATH=$BATS_TEST_TMPDIR/bin run -1 report -w 'n[008-011],x[09-10]'
+	[[ ${lines[0]} =~ ^no\ answer\ +6\ \ n\[008-011\],x\[09-10\]$ ]]
+}
+
 @test "a script name holding control bytes is a malformed answer, and never reaches the terminal" {
 	printf 'n1: run\tstart\tb\t1\t2\tyes\t1\t1\tdone\nn1: script\tx\033[31mred\tfailed\t1\t0.1\nn1: end\t1\n' >answers
 	run -1 --separate-stderr report answers
