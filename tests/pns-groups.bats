@@ -145,6 +145,29 @@ global/10-x stop" ]
 	[[ $stderr == *"would fail: groups:4: missing ]"* ]]
 }
 
+@test "a malformed line is said on stderr and in the log as well" {
+	groups 'bad: n[1-3' 'good: n059'
+	script global/10-a
+	run -1 --separate-stderr pns start
+	[ "$(grep -c 'groups:1: missing ] in "n\[1-3"' <<<"$stderr")" -eq 1 ]
+	[[ $stderr == 'pernode-services: groups:1: missing ] in "n[1-3"' ]]
+	grep -qF '=== groups:1: missing ] in "n[1-3"' "$LOG"
+	[[ $output == *'failed    groups:1: missing ] in "n[1-3"'* ]]
+}
+
+@test "start NAME of a masked script says what masks it" {
+	script global/20-ntp
+	script global/30-b
+	mkdir -p "$ROOT/n059"
+	ln -s /dev/null "$ROOT/n059/20-ntp"
+	run -2 --separate-stderr pns start global/20-ntp
+	[[ $stderr == *"SCRIPT 'global/20-ntp' does not run on n059: masked by n059/20-ntp"* ]]
+	run -2 --separate-stderr pns start 20-ntp
+	[[ $stderr == *"SCRIPT '20-ntp' does not run on n059: "* ]]
+	[ -z "$(trace)" ]
+	run -0 pns start 30-b
+}
+
 @test "ClusterShell's parse errors are ours: padding, order, steps, empty parts, brackets" {
 	for bad in 'n[01-100]' 'n[5-3]' 'n[1-3/0]' 'n[]' 'n1,,n2' 'n1,' ',n1' 'n!' \
 	    'n[1-2][3-4]' 'n1]' 'n[a]' 'n[1-2,]' 'n[1/2]'; do

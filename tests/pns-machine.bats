@@ -32,7 +32,7 @@ field() {
 
 @test "a green run exits 0; no run recorded prints a run line of state none and exits 3" {
 	run -3 pns status --machine
-	[ "$output" = "run	-	-	-	-	no	0	0	none
+	[ "$output" = "run	-	-	-	-	no	0	0	none	-
 end	0" ]
 	rm "$ROOT/n059/20-fails"
 	run -0 pns start

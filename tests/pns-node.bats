@@ -57,18 +57,50 @@ n059.cluster/10-full start" ]
 	[ "$(trace)" = "global/10-g start" ]
 }
 
-@test "node names that are not plain directory names run global scripts once, with a warning" {
+@test "-n with a name that cannot be a host name is a usage error, and nothing runs" {
 	script scripts/10-shared
 	script bin/10-tool
 	printf '#!/bin/sh\ntouch %s/ran\n' "$BATS_TEST_TMPDIR" >"$BATS_TEST_TMPDIR/10-x"
 	chmod 755 "$BATS_TEST_TMPDIR/10-x"
-	for bad in '' . .. ../.. global scripts bin functions 'a/b' '../root' .hidden "a
+	for bad in '' . .. ../.. global scripts bin functions groups 'a/b' '../root' \
+	    .hidden @gpu -n059 'n 059' n059. 'n..59' "a
 b"; do
-		: >"$TRACE"
-		run -0 --separate-stderr pns -n "$bad" start
-		[ "$(trace)" = "global/10-g start" ]
+		run -2 --separate-stderr pns -n "$bad" start
+		[ -z "$(trace)" ]
 		shown=${bad/$'\n'/\\n}
-		[[ $stderr == *"node name '$shown' is not a plain directory name"* ]]
+		[[ $stderr == *"node name '$shown' cannot be a host name"* ]]
+		[[ $stderr == *"usage: pernode-services"* ]]
 	done
 	[ ! -e "$BATS_TEST_TMPDIR/ran" ]
+	[ ! -e "$RUN/status" ]
+}
+
+@test "a bad host name at boot is a failed run, recorded, never a run of global/ alone" {
+	for bad in @gpu a/b . global; do
+		PERNODE_HOSTNAME=$bad run -6 --separate-stderr pns start
+		[ -z "$(trace)" ]
+		[[ $stderr == *"node name '$bad' cannot be a host name"* ]]
+		run -1 pns status
+		[[ $output == *"last start failed: node name '$bad' cannot be a host name"* ]]
+	done
+	PERNODE_HOSTNAME=@gpu run -6 --separate-stderr pns list
+	[[ $stderr == *"node name '@gpu' cannot be a host name"* ]]
+}
+
+@test "host names with dots, hyphens, underscores and capitals are taken" {
+	for good in n059.cluster.example.org rack-1_n2 N059 a; do
+		: >"$TRACE"
+		run -0 pns -n "$good" start
+		[ "$(trace)" = "global/10-g start" ]
+	done
+}
+
+@test "list -v says when the node has no directory but one differing only in case exists" {
+	script N059/10-x
+	run -0 --separate-stderr pns -v list
+	[ "$output" = "global/10-g" ]
+	[[ $stderr == *"n059: no directory n059/, but N059/ differs only in case"* ]]
+	script n059/10-y
+	run -0 --separate-stderr pns -v list
+	[[ $stderr != *"differs only in case"* ]]
 }

@@ -140,8 +140,6 @@ n059/10-b start" ]
 @test "with nothing to run, start succeeds" {
 	run -0 pns start
 	[[ $output == *"start on n059: 0 run, 0 failed"* ]]
-	rmdir "$ROOT/global"
-	run -0 pns start
 }
 
 @test "each script runs once per start" {

@@ -17,9 +17,37 @@ setup() {
 	script n059/10-b
 	run -0 pns start
 	run -0 pns status
-	[[ ${lines[0]} == "ok        global/10-a ("* ]]
-	[[ ${lines[1]} == "ok        n059/10-b ("* ]]
-	[[ ${lines[2]} == *"last start on n059: 2 run, 0 failed" ]]
+	[[ ${lines[1]} == "ok        global/10-a ("* ]]
+	[[ ${lines[2]} == "ok        n059/10-b ("* ]]
+	[[ ${lines[3]} == *"last start on n059: 2 run, 0 failed" ]]
+}
+
+@test "status says when the last start began, and how long it took" {
+	script global/10-a 'sleep 0.3'
+	run -0 pns start
+	run -0 pns status
+	[[ ${lines[0]} =~ ^'pernode-services: last start began '[0-2][0-9]:[0-5][0-9]:[0-5][0-9]' UTC, took '[0-9]+\.[0-9][0-9]' s'$ ]]
+	took=${lines[0]##*took }
+	took=${took% s}
+	ge "$took" 0.3
+}
+
+@test "a start of another day is shown with its date" {
+	script global/10-a
+	run -0 pns start
+	sed -i '1s/ at [0-9-]* / at 2001-02-03 /' "$RUN/status"
+	run -0 pns status
+	[[ ${lines[0]} == "pernode-services: last start began 2001-02-03 "[0-9][0-9]:* ]]
+}
+
+@test "during a start, status names the script running and for how long" {
+	slow_run
+	run -4 pns status
+	[[ ${lines[-1]} =~ ^'pernode-services: start in progress, running global/10-slow for '[0-9]+' s'$ ]]
+	[[ ${lines[0]} == 'pernode-services: last start began '* ]]
+	touch "$BATS_TEST_TMPDIR/go"
+	reap
+	run -0 pns status
 }
 
 @test "status exits 1 after a start with a failure, and names it" {

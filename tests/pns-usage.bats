@@ -45,13 +45,31 @@ setup() {
 }
 
 @test "ROOT missing or not a directory: exit 6 naming it" {
+	export PERNODE_ROOT_WAIT=0
 	run -6 --separate-stderr pns -r "$BATS_TEST_TMPDIR/nowhere" start
-	[[ $stderr == *"ROOT '$BATS_TEST_TMPDIR/nowhere' is not a directory"* ]]
+	[[ $stderr == *"state directory $BATS_TEST_TMPDIR/nowhere is missing"* ]]
 	touch "$BATS_TEST_TMPDIR/file"
-	for action in start stop status list; do
+	for action in start stop list restart; do
 		run -6 --separate-stderr pns -r "$BATS_TEST_TMPDIR/file" "$action"
-		[[ $stderr == *"ROOT '$BATS_TEST_TMPDIR/file' is not a directory"* ]]
+		[[ $stderr == *"state directory $BATS_TEST_TMPDIR/file is not a directory"* ]]
 	done
+}
+
+@test "-c FILE with no slash reads FILE in the working directory, never one on PATH" {
+	script global/10-a
+	mkdir -p "$BATS_TEST_TMPDIR/pathdir" "$BATS_TEST_TMPDIR/cwd"
+	printf 'PERNODE_HOSTNAME=frompath\n' >"$BATS_TEST_TMPDIR/pathdir/site.conf"
+	printf 'PERNODE_HOSTNAME=fromcwd\n' >"$BATS_TEST_TMPDIR/cwd/site.conf"
+	script fromcwd/10-c
+	script frompath/10-p
+	unset PERNODE_HOSTNAME
+	cd "$BATS_TEST_TMPDIR/cwd"
+	PATH=$BATS_TEST_TMPDIR/pathdir:$PATH run -0 pns -c site.conf start
+	[ "$(trace)" = "global/10-a start
+fromcwd/10-c start" ]
+	rm "$BATS_TEST_TMPDIR/cwd/site.conf"
+	PATH=$BATS_TEST_TMPDIR/pathdir:$PATH run -6 --separate-stderr pns -c site.conf start
+	[[ $stderr == *"config file 'site.conf' does not exist"* ]]
 }
 
 @test "the long options --root, --node, --config and --verbose work, with = or a space" {
@@ -71,7 +89,7 @@ other" ]
 @test "an option given empty is used as given, never replaced by a default" {
 	script global/10-a
 	run -6 --separate-stderr pns -r '' start
-	[[ $stderr == *"ROOT '' is not a directory"* ]]
+	[[ $stderr == *"no state directory: ROOT is empty"* ]]
 	run -6 --separate-stderr pns --root= start
 	run -6 --separate-stderr pns -c '' start
 	[[ $stderr == *"config file '' does not exist"* ]]
