@@ -100,7 +100,7 @@ answers_of() {
 	[ "$(grep -c '^ok' <<<"$output")" -eq 0 ]
 }
 
-@test "with -w, nodes of NODESET that gave no answer are named, and so are those pdsh or clush gave up on" {
+@test "with -w, nodes of NODESET that gave no answer are named, and so are those pdsh or clush gave up on, with what they said" {
 	boot n01 n02 n03
 	{
 		answers_of n01 n03
@@ -108,8 +108,11 @@ answers_of() {
 		printf 'clush: n[04-05]: command timeout\n'
 	} >answers
 	run -1 --separate-stderr report -w 'n[01-06]' answers
+	[ "${#lines[@]}" -eq 4 ]
 	grep -Eqx 'ok +2  n\[01,03\]' <<<"$output"
-	grep -Eqx 'no answer +4  n\[02,04-06\]' <<<"$output"
+	grep -Eqx 'no answer +1  n06' <<<"$output"
+	grep -Eqx 'no answer: command timeout +2  n\[04-05\]' <<<"$output"
+	grep -Eqx 'no answer: ssh exited with exit code 255 +1  n02' <<<"$output"
 	[ "$stderr" = "pernode-services report: 2 lines from pdsh or clush, not from the nodes, about: n[02,04-05]" ]
 }
 
@@ -169,7 +172,7 @@ answers_of() {
 @test "usage errors exit 2 and name the bad thing" {
 	run -2 --separate-stderr report
 	[[ ${stderr_lines[0]} == *"give -w NODESET, or the FILE (or -) to read" ]]
-	[[ ${stderr_lines[1]} == "usage: pernode-services report [-w NODESET] [-f FANOUT] [-t SECONDS] [-R RCMD] [FILE | -]" ]]
+	[[ ${stderr_lines[1]} == "usage: pernode-services report [-v] [-w NODESET] [-f FANOUT] [-t SECONDS] [-R RCMD] [FILE | -]" ]]
 	run -2 --separate-stderr report -x -
 	[[ ${stderr_lines[0]} == *"unknown option '-x'" ]]
 	run -2 --separate-stderr report a b
@@ -237,7 +240,7 @@ exec
 x
 %h" ]
 	grep -Eqx 'ok +1  n1' <<<"$output"
-	grep -Eqx 'no answer +1  n2' <<<"$output"
+	grep -Eqx 'no answer: exited with exit code 255 +1  n2' <<<"$output"
 	rm bin/clush
 	PATH=$BATS_TEST_TMPDIR/bin run -1 report -w 'n[1-2]' -t 5
 	[ "$(cat args)" = "pdsh
@@ -281,6 +284,19 @@ status
 	awk_is busybox
 	PATH=$BATS_TEST_TMPDIR/bin run -1 report -w 'n[008-011],x[09-10]'
 	[[ ${lines[0]} =~ ^no\ answer\ +6\ \ n\[008-011\],x\[09-10\]$ ]]
+}
+
+@test "a script killed by a signal is reported killed by signal N, as status says it" {
+	script n2/20-killed 'kill -KILL $$'
+	boot n1 n2
+	PERNODE_RUNDIR=$RUN/n2 run -1 pns -n n2 status
+	[[ $output == *"n2/20-killed: killed by signal 9 ("* ]]
+	answers_of n1 n2 >answers
+	run -1 --separate-stderr report answers
+	[ "${#lines[@]}" -eq 2 ]
+	grep -Eqx 'ok +1  n1' <<<"$output"
+	grep -Eqx 'n2/20-killed: killed by signal 9 +1  n2' <<<"$output"
+	[ -z "$stderr" ]
 }
 
 @test "a script name holding control bytes is a malformed answer, and never reaches the terminal" {

@@ -1,7 +1,8 @@
 #!/usr/bin/env bats
 # report -w through the real pdsh and clush, with their exec worker and a
 # stand-in for each node (no ssh needed): the per-node limit cuts off a
-# node that hangs, which then counts as giving no answer.
+# node that hangs, which then counts as giving no answer; a node that
+# cannot be reached or has no runner is named with what it said.
 
 load helpers
 
@@ -10,10 +11,21 @@ REPORT=$TOP/scripts/pernode-report
 setup() {
 	common_setup
 	export PERNODE_NODESET=no
-	# node NAME: a whole answer, but n2 hangs for a minute first.
+	# node NAME: a whole answer, but n2 hangs for a minute first; n4
+	# and n6 say what ssh says of a name it cannot resolve, n5 what sh
+	# says of a runner not installed, and n7 fails saying nothing.
 	cat >node <<-'EOF'
 	#!/bin/sh
-	[ "$1" != n2 ] || { echo $$ >"${0%/*}/hung"; exec sleep 60; }
+	case $1 in
+	n2) echo $$ >"${0%/*}/hung"; exec sleep 60 ;;
+	n[46])
+		printf "Warning: Permanently added '%s' to the list of known hosts.\n" "$1" >&2
+		printf 'ssh: Could not resolve hostname %s: Name or service not known\n' "$1" >&2
+		exit 255
+		;;
+	n5) printf 'sh: 1: /etc/init.d/pernode-services: not found\n' >&2; exit 127 ;;
+	n7) exit 3 ;;
+	esac
 	printf 'run\tstart\tb\t1\t2\tyes\t1\t0\tdone\nscript\tglobal/10-a\tok\t0\t0.01\nend\t1\n'
 	EOF
 	chmod 755 node
@@ -34,15 +46,36 @@ hung() {
 	printf '%s\n%s\n' "$output" "$stderr"
 	[ "$SECONDS" -lt 40 ]
 	[[ ${lines[0]} =~ ^ok\ +2\ \ n\[1,3\]$ ]]
-	[[ ${lines[1]} =~ ^no\ answer\ +1\ \ n2$ ]]
+	[[ ${lines[1]} =~ ^no\ answer:\ command\ timeout\ +1\ \ n2$ ]]
 	[ "${#lines[@]}" -eq 2 ]
 	[[ $stderr == *"from pdsh or clush, not from the nodes, about: n2"* ]]
 }
 
-@test "through pdsh, -t cuts off a node that hangs, and it counts as no answer" {
+# unreachable TOOL: report -w 'n[1,4-7]' through TOOL: n4 and n6 cannot be
+# resolved, n5 has no runner, n7 fails saying nothing (TOOL says how).
+unreachable() {
+	command -v "$1" >/dev/null || skip "$1 not installed (see tests/deps)"
+	PERNODE_REPORT_TOOL=$1 run -1 --separate-stderr timeout 50 "$REPORT" -w 'n[1,4-7]' -R exec
+	printf '%s\n%s\n' "$output" "$stderr"
+	[ "${#lines[@]}" -eq 4 ]
+	[[ ${lines[0]} =~ ^ok\ +1\ \ n1$ ]]
+	[[ ${lines[1]} =~ ^no\ answer:\ (node\ )?exited\ with\ exit\ code\ 3\ +1\ \ n7$ ]]
+	[[ ${lines[2]} =~ ^no\ answer:\ sh:\ 1:\ /etc/init\.d/pernode-services:\ not\ found\ +1\ \ n5$ ]]
+	[[ ${lines[3]} =~ ^no\ answer:\ ssh:\ Could\ not\ resolve\ hostname\ %h:\ Name\ or\ service\ not\ known\ +2\ \ n\[4,6\]$ ]]
+}
+
+@test "through pdsh, -t cuts off a node that hangs, and it counts as no answer, for the command timeout" {
 	hung pdsh
 }
 
-@test "through clush, -t cuts off a node that hangs, and it counts as no answer" {
+@test "through clush, -t cuts off a node that hangs, and it counts as no answer, for the command timeout" {
 	hung clush
+}
+
+@test "through pdsh, a node that cannot be resolved, has no runner or fails silently is named with its reason" {
+	unreachable pdsh
+}
+
+@test "through clush, a node that cannot be resolved, has no runner or fails silently is named with its reason" {
+	unreachable clush
 }

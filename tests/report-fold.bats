@@ -2,7 +2,9 @@
 # The fold of report, without nodeset(1), against ClusterShell's own on
 # random sets; and how report uses nodeset when it is installed.  Each
 # random set is the nodes on which one script failed, so one report
-# folds them all, one line a set.  FOLD_SEED=N repeats a run.
+# folds them all, one line a set.  FOLD_SEED=N repeats a run.  Last, the
+# verdicts of whole nodes from fixed answers: why a node gave no answer,
+# a run that failed as a whole, a script killed by a signal, and -v.
 
 load helpers
 
@@ -195,4 +197,190 @@ set002 r[1-2]n[01-02],r3n05" ]
 	PATH=$BATS_TEST_TMPDIR/bin:$PATH run -1 --separate-stderr "$REPORT" answers
 	[ "$output" = "set001: failed, exit 1      3  n[1-3]" ]
 	[ "$stderr" = "nodeset: broken" ]
+}
+
+# --- The verdicts of whole nodes, from fixed answers ------------------------
+
+# run_line NODE RUN FAILED STATE [DETAIL]: NODE's run line, as pdsh
+# prints it; of 9 fields, as before DETAIL, without DETAIL.
+run_line() {
+	printf '%s: run\tstart\tb\t1\t2\tyes\t%s\t%s\t%s%s\n' "$1" "$2" "$3" "$4" \
+	    "${5+	$5}"
+}
+
+# ok_answer NODE [DETAIL]: NODE's whole answer, one script ok.
+ok_answer() {
+	run_line "$1" 1 0 'done' ${2+"$2"}
+	printf '%s: script\tglobal/10-a\tok\t0\t0.01\n%s: end\t1\n' "$1" "$1"
+}
+
+# failed_run NODE DETAIL: NODE's answer for a run that failed as a whole.
+failed_run() {
+	run_line "$1" 0 1 failed "$2"
+	printf '%s: end\t0\n' "$1"
+}
+
+@test "nodes that gave no answer are folded by the last line each said, its own name written %h, under each of mawk, gawk and busybox awk installed" {
+	{
+		ok_answer n1
+		printf "n2: Warning: Permanently added 'n2' (ED25519) to the list of known hosts.\n"
+		printf 'n2: ssh: Could not resolve hostname n2: Name or service not known\n'
+		printf 'pdsh@head: n2: ssh exited with exit code 255\n'
+		printf 'n12: ssh: Could not resolve hostname n12: Name or service not known\r\n'
+		printf 'n3: sh: 1: /etc/init.d/pernode-services: not found\n'
+	} >answers
+	awks=
+	for a in mawk gawk busybox; do
+		command -v "$a" >/dev/null || continue
+		awk_is "$a"
+		PERNODE_NODESET=no PATH=$BATS_TEST_TMPDIR/bin:$PATH \
+		    run -1 --separate-stderr "$REPORT" -w 'n[1-4,12]' answers
+		printf '%s\n' "$output"
+		[ "${#lines[@]}" -eq 4 ]
+		[[ ${lines[0]} =~ ^ok\ +1\ \ n1$ ]]
+		[[ ${lines[1]} =~ ^no\ answer\ +1\ \ n4$ ]]
+		[[ ${lines[2]} =~ ^no\ answer:\ sh:\ 1:\ /etc/init\.d/pernode-services:\ not\ found\ +1\ \ n3$ ]]
+		[[ ${lines[3]} =~ ^no\ answer:\ ssh:\ Could\ not\ resolve\ hostname\ %h:\ Name\ or\ service\ not\ known\ +2\ \ n\[2,12\]$ ]]
+		awks="$awks $a"
+	done
+	[ -n "$awks" ]
+	printf '# under:%s\n' "$awks" >&3
+}
+
+@test "a node that said nothing itself is folded by the first line pdsh or clush said of it" {
+	{
+		printf 'pdsh@head: n4: command timeout\n'
+		printf 'sending signal 15 to n4 [ssh] pid 4242\n'
+		printf 'pdsh@head: n4: ssh killed by signal 15\n'
+		printf 'clush: n[5-6]: exited with exit code 255\n'
+		printf 'clush: n5: exited with exit code 1\n'
+	} >answers
+	PERNODE_NODESET=no run -1 --separate-stderr "$REPORT" answers
+	printf '%s\n' "$output" "$stderr"
+	[ "$output" = "no answer: command timeout                1  n4
+no answer: exited with exit code 255      2  n[5-6]" ]
+}
+
+@test "a node's name in a reason is %h only as a word of its own, and a reason is cut at 80 bytes, its control bytes as ?" {
+	{
+		printf 'n1: no route from n10 to n1.ib or n1x, says n1\n'
+		printf 'n2: \033[31m%s\n' "$(printf 'x%.0s' $(seq 100))"
+	} >answers
+	PERNODE_NODESET=no run -1 --separate-stderr "$REPORT" answers
+	printf '%s\n' "$output" "$stderr"
+	[ "${lines[0]}" = "no answer: ?[31m$(printf 'x%.0s' $(seq 72))...      1  n2" ]
+	[ "${lines[1]}" = "no answer: no route from n10 to %h.ib or n1x, says %h                                            1  n1" ]
+	[[ $output != *$'\033'* ]]
+}
+
+@test "-v prints every line read that is not an answer on stderr, with its number, besides the report, under each of mawk, gawk and busybox awk installed" {
+	{
+		ok_answer n1
+		printf 'n1: Warning: Permanently added n1\n'
+		printf 'garbage without a colon\n'
+		printf 'pdsh@head: n2: ssh exited with exit code 255\n'
+		printf 'n3: ssh: Could not resolve \033]0;title\a hostname n3\r\n'
+	} >answers
+	awks=
+	for a in mawk gawk busybox; do
+		command -v "$a" >/dev/null || continue
+		awk_is "$a"
+		PERNODE_NODESET=no PATH=$BATS_TEST_TMPDIR/bin:$PATH \
+		    run -1 --separate-stderr "$REPORT" -v answers
+		printf '%s\n' "$output" "$stderr"
+		[ "${#lines[@]}" -eq 3 ]
+		[[ ${lines[0]} =~ ^ok\ +1\ \ n1$ ]]
+		[ "${stderr_lines[0]}" = "pernode-services report: line 4: n1: Warning: Permanently added n1" ]
+		[ "${stderr_lines[1]}" = "pernode-services report: line 5: garbage without a colon" ]
+		[ "${stderr_lines[2]}" = "pernode-services report: line 6: pdsh@head: n2: ssh exited with exit code 255" ]
+		[ "${stderr_lines[3]}" = "pernode-services report: line 7: n3: ssh: Could not resolve ?]0;title? hostname n3?" ]
+		[ "${stderr_lines[4]}" = 'pernode-services report: 1 line not of the form NODE: FIELDS, first line 5: "garbage without a colon"' ]
+		[ "${#stderr_lines[@]}" -eq 7 ]
+		awks="$awks $a"
+	done
+	[ -n "$awks" ]
+	printf '# under:%s\n' "$awks" >&3
+	# Without -v, the same report, and the counts alone.
+	PERNODE_NODESET=no run -1 --separate-stderr "$REPORT" answers
+	[ "${#lines[@]}" -eq 3 ]
+	[ "${#stderr_lines[@]}" -eq 3 ]
+}
+
+@test "a script killed by a signal is killed by signal N, as the runner says, and other exit statuses stay as they are" {
+	{
+		run_line n1 4 4 'done'
+		printf 'n1: script\tglobal/10-a\tfailed\t137\t0.01\n'
+		printf 'n1: script\tglobal/20-b\tfailed\t143\t0.01\n'
+		printf 'n1: script\tglobal/30-c\tfailed\t128\t0.01\n'
+		printf 'n1: script\tglobal/40-d\tfailed\t193\t0.01\n'
+		printf 'n1: end\t4\n'
+		run_line n2 1 1 'done'
+		printf 'n2: script\tglobal/10-a\tfailed\t137\t0.01\n'
+		printf 'n2: end\t1\n'
+	} >answers
+	PERNODE_NODESET=no run -1 --separate-stderr "$REPORT" answers
+	printf '%s\n' "$output" "$stderr"
+	[ "$output" = "global/10-a: killed by signal 9       2  n[1-2]
+global/20-b: killed by signal 15      1  n1
+global/30-c: failed, exit 128         1  n1
+global/40-d: failed, exit 193         1  n1" ]
+}
+
+@test "a run that failed as a whole is not run, folded by its DETAIL right after the script failures, and not ok" {
+	{
+		ok_answer n1 -
+		failed_run n2 'state directory /opt/perceus/state/lib/perceus/init.d is missing'
+		failed_run n3 'state directory /opt/perceus/state/lib/perceus/init.d is missing'
+		run_line n4 1 1 interrupted -
+		printf 'n4: script\tglobal/10-a\tfailed\t1\t0.01\nn4: end\t1\n'
+		failed_run n5 'state directory /opt/perceus/state/lib/perceus/init.d is missing'
+	} >answers
+	PERNODE_NODESET=no run -1 --separate-stderr "$REPORT" answers
+	printf '%s\n' "$output" "$stderr"
+	[ "$output" = "ok                                                                             1  n1
+global/10-a: failed, exit 1                                                    1  n4
+not run: state directory /opt/perceus/state/lib/perceus/init.d is missing      3  n[2-3,5]
+interrupted                                                                    1  n4" ]
+	[ -z "$stderr" ]
+	# Alone, they are not ok.
+	grep -v '^n[14]:' answers >failed
+	PERNODE_NODESET=no run -1 --separate-stderr "$REPORT" failed
+}
+
+@test "failed runs with two different DETAILs are two lines" {
+	{
+		failed_run n1 'state directory /srv/state is not mounted (no global/)'
+		failed_run n2 'refused: /srv/state/functions is writable by group or others (-rw-rw-rw-)'
+		failed_run n3 'state directory /srv/state is not mounted (no global/)'
+	} >answers
+	PERNODE_NODESET=no run -1 --separate-stderr "$REPORT" answers
+	printf '%s\n' "$output" "$stderr"
+	[ "$output" = "not run: refused: /srv/state/functions is writable by group or others (-rw-rw-rw-)      1  n2
+not run: state directory /srv/state is not mounted (no global/)                         2  n[1,3]" ]
+	[ -z "$stderr" ]
+}
+
+@test "a failed run whose counts are not RUN 0 and FAILED 1, or whose DETAIL holds a control byte, is no usable answer" {
+	{
+		run_line n1 0 0 failed 'state directory /srv/state is missing'
+		printf 'n1: end\t0\n'
+		run_line n2 1 1 failed 'state directory /srv/state is missing'
+		printf 'n2: end\t0\n'
+		failed_run n3 $'state directory \033[2J is missing'
+		failed_run n4 'state directory /srv/state is missing'
+	} >answers
+	PERNODE_NODESET=no run -1 --separate-stderr "$REPORT" answers
+	printf '%s\n' "$output" "$stderr"
+	[ "$output" = "not run: state directory /srv/state is missing      1  n4
+no usable answer                                    3  n[1-3]" ]
+	[ "$stderr" = "pernode-services report: malformed answers from: n3
+pernode-services report: answers cut short from: n[1-2]" ]
+}
+
+@test "a run line of 9 fields, from a version before DETAIL, is read as before, beside one of 10" {
+	{ ok_answer n1; ok_answer n2 -; ok_answer n3; } >answers
+	[ "$(grep -c $'\tdone$' answers)" -eq 2 ]
+	PERNODE_NODESET=no run -0 --separate-stderr "$REPORT" answers
+	[ "$output" = "ok      3  n[1-3]" ]
+	[ -z "$stderr" ]
 }
