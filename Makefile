@@ -2,18 +2,34 @@
 
 VERSION = 0.1.0
 
+# Install directories.  Those under PREFIX or SYSCONFDIR move with them
+# ("make install PREFIX=/opt/pns SYSCONFDIR=/opt/pns/etc" writes nothing
+# outside them); UNITDIR and STATEDIR do not, as systemd and the nodes
+# look there whatever the prefix.  DESTDIR goes before every one.
 PREFIX ?= /usr/local
+# pernode-services on PATH: a symbolic link to INITDIR/pernode-services.
+SBINDIR ?= $(PREFIX)/sbin
 MANDIR ?= $(PREFIX)/share/man
-SYSCONFDIR ?= /etc
-# Where the example config goes: sysconfig (RHEL) or default (Debian).
-CONFDIR ?= $(SYSCONFDIR)/sysconfig
-INITDIR ?= $(SYSCONFDIR)/init.d
-UNITDIR ?= /usr/lib/systemd/system
 # The head node's report (pernode-services report) lives here, out of the
 # init directory: it is not an init script.
 LIBEXECDIR ?= $(PREFIX)/libexec
+SYSCONFDIR ?= /etc
+INITDIR ?= $(SYSCONFDIR)/init.d
+# The rotation of the log (/var/log/pernode-services.log).
+LOGROTATEDIR ?= $(SYSCONFDIR)/logrotate.d
+# Where the example config goes, as CONFDIR/pernode-services; the init
+# script reads /etc/sysconfig/pernode-services, then
+# /etc/default/pernode-services.  Empty (the default): the distribution's,
+# SYSCONFDIR/sysconfig on RHEL and SYSCONFDIR/default on Debian, as the
+# target tree DESTDIR/SYSCONFDIR tells it: by its redhat-release or
+# debian_version file, else by which of sysconfig/ or default/ it has
+# (RHEL has both: sysconfig/ is looked for first).  A target that tells
+# nothing (an empty staging DESTDIR) goes by the build host's /etc alike,
+# and one that still tells nothing gets default/.
+CONFDIR ?=
+UNITDIR ?= /usr/lib/systemd/system
 # The shared state directory; its path becomes the built-in ROOT of the
-# installed init script and functions.
+# installed init script and functions, and the unit's RequiresMountsFor.
 STATEDIR ?= /opt/perceus/state/lib/perceus/init.d
 
 CC ?= cc
@@ -91,47 +107,81 @@ src/fuzz-parse: tests/fuzz/parse.c src/parse.c $(HDR)
 	$(FUZZ_CC) -g -O1 -fsanitize=fuzzer,address,undefined \
 	    -o $@ tests/fuzz/parse.c src/parse.c
 
-# The node image gets the init script, the unit, the man pages and an
-# example config (never overwriting one that is there); the state directory
-# gets functions, bin/waitOnFileUpdates and empty global/ and scripts/.
+# One way to write install paths into installed files: this sed script,
+# run over every file that holds one.  It rewrites the built-in defaults
+# of the init script (default_root, default_report), of the report
+# (default_initdir) and of functions (PERNODE_ROOT), and @INITDIR@ and
+# @STATEDIR@ in the unit; no file holds another's pattern.
+REPORT = $(LIBEXECDIR)/pernode-services/pernode-report
+SUBST = sed -e 's|^default_root=.*|default_root=$(STATEDIR)|' \
+	-e 's|^default_report=.*|default_report=$(REPORT)|' \
+	-e 's|^default_initdir=.*|default_initdir=$(INITDIR)|' \
+	-e 's|^: "$${PERNODE_ROOT:=.*}"$$|: "$${PERNODE_ROOT:=$(STATEDIR)}"|' \
+	-e 's|@INITDIR@|$(INITDIR)|g' -e 's|@STATEDIR@|$(STATEDIR)|g'
+
+# Sets the shell variable confdir to CONFDIR, or when that is empty to
+# the directory that the comment on CONFDIR above describes.
+CONFDIR_SH = confdir='$(CONFDIR)' kind=; \
+	for etc in '$(DESTDIR)$(SYSCONFDIR)' /etc; do \
+		if [ -n "$$confdir$$kind" ]; then break; \
+		elif [ -e "$$etc/redhat-release" ]; then kind=sysconfig; \
+		elif [ -e "$$etc/debian_version" ]; then kind=default; \
+		elif [ -d "$$etc/sysconfig" ]; then kind=sysconfig; \
+		elif [ -d "$$etc/default" ]; then kind=default; fi; \
+	done; \
+	: "$${confdir:=$(SYSCONFDIR)/$${kind:-default}}"
+
+# The node image gets the init script, pernode-services on PATH, the unit,
+# the report, the man pages, the logrotate file and an example config
+# (never overwriting a config or logrotate file that is there); the state
+# directory gets functions, bin/waitOnFileUpdates and empty global/ and
+# scripts/.
 install: install-node install-state
 
+# The link on PATH holds the final path, without DESTDIR: it resolves in
+# the installed system (or inside the image root), never into a staging
+# directory; absolute, as Debian Policy 10.5 wants a link from /usr to
+# /etc.
 install-node:
-	$(INSTALL) -d $(DESTDIR)$(INITDIR) $(DESTDIR)$(UNITDIR) \
-	    $(DESTDIR)$(CONFDIR) $(DESTDIR)$(MANDIR)/man1 \
-	    $(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(MANDIR)/man8 \
-	    $(DESTDIR)$(LIBEXECDIR)/pernode-services
-	sed -e 's|^default_root=.*|default_root=$(STATEDIR)|' \
-	    -e 's|^default_report=.*|default_report=$(LIBEXECDIR)/pernode-services/pernode-report|' \
-	    scripts/pernode-services >$(DESTDIR)$(INITDIR)/pernode-services
+	$(INSTALL) -d $(DESTDIR)$(INITDIR) $(DESTDIR)$(SBINDIR) \
+	    $(DESTDIR)$(UNITDIR) $(DESTDIR)$(LOGROTATEDIR) \
+	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7 \
+	    $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(LIBEXECDIR)/pernode-services
+	$(SUBST) scripts/pernode-services >$(DESTDIR)$(INITDIR)/pernode-services
 	chmod 755 $(DESTDIR)$(INITDIR)/pernode-services
-	sed 's|^default_initdir=.*|default_initdir=$(INITDIR)|' scripts/pernode-report \
-	    >$(DESTDIR)$(LIBEXECDIR)/pernode-services/pernode-report
-	chmod 755 $(DESTDIR)$(LIBEXECDIR)/pernode-services/pernode-report
-	sed 's|@INITDIR@|$(INITDIR)|g' packaging/systemd/pernode-services.service \
+	ln -sf $(INITDIR)/pernode-services $(DESTDIR)$(SBINDIR)/pernode-services
+	$(SUBST) scripts/pernode-report >$(DESTDIR)$(REPORT)
+	chmod 755 $(DESTDIR)$(REPORT)
+	$(SUBST) packaging/systemd/pernode-services.service \
 	    >$(DESTDIR)$(UNITDIR)/pernode-services.service
 	chmod 644 $(DESTDIR)$(UNITDIR)/pernode-services.service
 	$(INSTALL) -m 644 scripts/pernode-services.8 $(DESTDIR)$(MANDIR)/man8/
 	$(INSTALL) -m 644 docs/pernode-functions.7 docs/pernode-services.7 \
 	    $(DESTDIR)$(MANDIR)/man7/
 	$(INSTALL) -m 644 src/waitOnFileUpdates.1 $(DESTDIR)$(MANDIR)/man1/
-	[ -e $(DESTDIR)$(CONFDIR)/pernode-services ] || \
-	    $(INSTALL) -m 644 packaging/pernode-services.conf \
-	    $(DESTDIR)$(CONFDIR)/pernode-services
+	[ -e $(DESTDIR)$(LOGROTATEDIR)/pernode-services ] || \
+	    $(INSTALL) -m 644 packaging/pernode-services.logrotate \
+	    $(DESTDIR)$(LOGROTATEDIR)/pernode-services
+	$(CONFDIR_SH); \
+	    $(INSTALL) -d $(DESTDIR)$$confdir && \
+	    if [ ! -e $(DESTDIR)$$confdir/pernode-services ]; then \
+		$(INSTALL) -m 644 packaging/pernode-services.conf \
+		    $(DESTDIR)$$confdir/pernode-services; fi
 
 install-state: $(PROG)
 	$(INSTALL) -d $(DESTDIR)$(STATEDIR)/bin $(DESTDIR)$(STATEDIR)/global \
 	    $(DESTDIR)$(STATEDIR)/scripts
-	sed 's|^: "$${PERNODE_ROOT:=.*}"$$|: "$${PERNODE_ROOT:=$(STATEDIR)}"|' \
-	    functions >$(DESTDIR)$(STATEDIR)/functions
+	$(SUBST) functions >$(DESTDIR)$(STATEDIR)/functions
 	chmod 644 $(DESTDIR)$(STATEDIR)/functions
 	$(INSTALL) -m 755 $(PROG) $(DESTDIR)$(STATEDIR)/bin/waitOnFileUpdates
 
-# Removes what install put there: an edited config, scripts an
-# administrator added and the directories holding them stay.
+# Removes what install put there: an edited config or logrotate file,
+# scripts an administrator added and the directories holding them stay.
+# Without CONFDIR, an untouched config goes from sysconfig/ and default/.
 uninstall:
 	rm -f $(DESTDIR)$(INITDIR)/pernode-services \
-	    $(DESTDIR)$(LIBEXECDIR)/pernode-services/pernode-report \
+	    $(DESTDIR)$(SBINDIR)/pernode-services \
+	    $(DESTDIR)$(REPORT) \
 	    $(DESTDIR)$(UNITDIR)/pernode-services.service \
 	    $(DESTDIR)$(MANDIR)/man8/pernode-services.8 \
 	    $(DESTDIR)$(MANDIR)/man7/pernode-functions.7 \
@@ -139,9 +189,16 @@ uninstall:
 	    $(DESTDIR)$(MANDIR)/man1/waitOnFileUpdates.1 \
 	    $(DESTDIR)$(STATEDIR)/functions \
 	    $(DESTDIR)$(STATEDIR)/bin/waitOnFileUpdates
-	if cmp -s packaging/pernode-services.conf \
-	    $(DESTDIR)$(CONFDIR)/pernode-services; then \
-		rm -f $(DESTDIR)$(CONFDIR)/pernode-services; fi
+	if cmp -s packaging/pernode-services.logrotate \
+	    $(DESTDIR)$(LOGROTATEDIR)/pernode-services; then \
+		rm -f $(DESTDIR)$(LOGROTATEDIR)/pernode-services; fi
+	dirs='$(CONFDIR)'; \
+	    : "$${dirs:=$(SYSCONFDIR)/sysconfig $(SYSCONFDIR)/default}"; \
+	    for d in $$dirs; do \
+		if cmp -s packaging/pernode-services.conf \
+		    $(DESTDIR)$$d/pernode-services; then \
+			rm -f $(DESTDIR)$$d/pernode-services; fi; \
+	    done
 	-rmdir $(DESTDIR)$(LIBEXECDIR)/pernode-services 2>/dev/null
 	-rmdir $(DESTDIR)$(STATEDIR)/bin $(DESTDIR)$(STATEDIR)/global \
 	    $(DESTDIR)$(STATEDIR)/scripts $(DESTDIR)$(STATEDIR) 2>/dev/null

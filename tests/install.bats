@@ -7,6 +7,13 @@ setup() {
 	common_setup
 	DEST=$BATS_TEST_TMPDIR/dest
 	STATE=/opt/perceus/state/lib/perceus/init.d
+	# Where install puts the config in a target tree that tells nothing of
+	# its distribution (an empty DESTDIR): as the build host's /etc tells.
+	if [ -e /etc/redhat-release ]; then HOSTCONF=sysconfig
+	elif [ -e /etc/debian_version ]; then HOSTCONF=default
+	elif [ -d /etc/sysconfig ]; then HOSTCONF=sysconfig
+	else HOSTCONF=default
+	fi
 }
 
 mk() {
@@ -20,20 +27,140 @@ tree() {
 
 @test "make install puts the node part and the state part in their places under DESTDIR" {
 	mk install DESTDIR="$DEST" PREFIX=/usr
-	[ "$(tree | grep -v ' d ')" = "755 f etc/init.d/pernode-services
-644 f etc/sysconfig/pernode-services
-755 f opt/perceus/state/lib/perceus/init.d/bin/waitOnFileUpdates
-644 f opt/perceus/state/lib/perceus/init.d/functions
-644 f usr/lib/systemd/system/pernode-services.service
-755 f usr/libexec/pernode-services/pernode-report
-644 f usr/share/man/man1/waitOnFileUpdates.1
-644 f usr/share/man/man7/pernode-functions.7
-644 f usr/share/man/man7/pernode-services.7
-644 f usr/share/man/man8/pernode-services.8" ]
+	[ "$(tree | grep -v ' d ')" = "$(printf '%s\n' \
+	    "755 f etc/init.d/pernode-services" \
+	    "644 f etc/logrotate.d/pernode-services" \
+	    "644 f etc/$HOSTCONF/pernode-services" \
+	    "755 f opt/perceus/state/lib/perceus/init.d/bin/waitOnFileUpdates" \
+	    "644 f opt/perceus/state/lib/perceus/init.d/functions" \
+	    "644 f usr/lib/systemd/system/pernode-services.service" \
+	    "755 f usr/libexec/pernode-services/pernode-report" \
+	    "777 l usr/sbin/pernode-services" \
+	    "644 f usr/share/man/man1/waitOnFileUpdates.1" \
+	    "644 f usr/share/man/man7/pernode-functions.7" \
+	    "644 f usr/share/man/man7/pernode-services.7" \
+	    "644 f usr/share/man/man8/pernode-services.8" | LC_ALL=C sort -k3)" ]
 	[ -d "$DEST$STATE/global" ]
 	[ -d "$DEST$STATE/scripts" ]
-	grep -qx "ExecStart=/etc/init.d/pernode-services start" \
-	    "$DEST/usr/lib/systemd/system/pernode-services.service"
+	unit=$DEST/usr/lib/systemd/system/pernode-services.service
+	grep -qx "ExecStart=/etc/init.d/pernode-services start" "$unit"
+	grep -qx "RequiresMountsFor=$STATE" "$unit"
+	# No placeholder is left in the unit, not even in a comment.
+	run -1 grep '@[A-Z]*@' "$unit"
+	cmp "$TOP/packaging/pernode-services.logrotate" "$DEST/etc/logrotate.d/pernode-services"
+}
+
+@test "the link on PATH holds the final path of the init script, without DESTDIR" {
+	mk install-node DESTDIR="$DEST" PREFIX=/usr INITDIR=/etc/rc.d/init.d
+	[ "$(readlink "$DEST/usr/sbin/pernode-services")" = /etc/rc.d/init.d/pernode-services ]
+	# Inside the image, it resolves to the installed init script.
+	[ -x "$DEST$(readlink "$DEST/usr/sbin/pernode-services")" ]
+	# Installed again, it is replaced, not made beside itself.
+	mk install-node DESTDIR="$DEST" PREFIX=/usr INITDIR=/etc/rc.d/init.d
+	[ "$(readlink "$DEST/usr/sbin/pernode-services")" = /etc/rc.d/init.d/pernode-services ]
+	[ "$(find "$DEST/usr/sbin" ! -type d | wc -l)" -eq 1 ]
+	mk uninstall DESTDIR="$DEST" PREFIX=/usr INITDIR=/etc/rc.d/init.d
+	[ ! -L "$DEST/usr/sbin/pernode-services" ]
+}
+
+@test "pernode-services on PATH runs the installed init script, its report and its list" {
+	# Installed without DESTDIR, in a tree of its own, so that the link
+	# (which holds the final path) resolves here.
+	T=$BATS_TEST_TMPDIR/t
+	mk install PREFIX="$T/usr" SYSCONFDIR="$T/etc" UNITDIR="$T/unit" \
+	    STATEDIR="$T/state"
+	[ "$(readlink "$T/usr/sbin/pernode-services")" = "$T/etc/init.d/pernode-services" ]
+	printf '#!/bin/sh\n' >"$T/state/global/10-site"
+	chmod 755 "$T/state/global/10-site"
+	: >"$BATS_TEST_TMPDIR/config"
+	export PERNODE_CONFIG=$BATS_TEST_TMPDIR/config PATH=$T/usr/sbin:$PATH
+	unset PERNODE_ROOT
+	# The report, found through default_report, which install rewrote.
+	run -0 --separate-stderr pernode-services report -h
+	[[ $output == "usage: pernode-services report "* ]]
+	run -0 --separate-stderr "$T/usr/sbin/pernode-services" report -h
+	[[ $output == "usage: pernode-services report "* ]]
+	# The state directory: by default the installed STATEDIR, or -r's.
+	run -0 --separate-stderr pernode-services -n n059 list
+	[ "$output" = global/10-site ]
+	mkdir -p "$BATS_TEST_TMPDIR/root/global" "$BATS_TEST_TMPDIR/root/n059"
+	printf '#!/bin/sh\n' >"$BATS_TEST_TMPDIR/root/n059/20-node"
+	chmod 755 "$BATS_TEST_TMPDIR/root/n059/20-node"
+	run -0 --separate-stderr pernode-services -n n059 list -r "$BATS_TEST_TMPDIR/root"
+	[ "$output" = n059/20-node ]
+}
+
+@test "make install with PREFIX and SYSCONFDIR writes nothing outside them but UNITDIR and STATEDIR" {
+	mk install DESTDIR="$DEST" PREFIX=/opt/pns SYSCONFDIR=/opt/pns/etc
+	files=$(cd "$DEST" && find . ! -type d | sed 's|^\./||' | LC_ALL=C sort)
+	printf '%s\n' "$files"
+	outside=$(printf '%s\n' "$files" | grep -v '^opt/pns/' |
+	    grep -v '^usr/lib/systemd/system/' | grep -v "^${STATE#/}/" || true)
+	[ -z "$outside" ]
+	[ "$(readlink "$DEST/opt/pns/sbin/pernode-services")" = /opt/pns/etc/init.d/pernode-services ]
+	[ -e "$DEST/opt/pns/etc/logrotate.d/pernode-services" ]
+	[ -e "$DEST/opt/pns/etc/$HOSTCONF/pernode-services" ]
+	[ -e "$DEST/opt/pns/libexec/pernode-services/pernode-report" ]
+	[ -e "$DEST/opt/pns/share/man/man8/pernode-services.8" ]
+}
+
+@test "the config goes to sysconfig or default as the target tree tells its distribution, or to CONFDIR" {
+	# A RHEL tree: sysconfig, though it has default/ too.
+	mkdir -p "$DEST/etc/sysconfig" "$DEST/etc/default"
+	: >"$DEST/etc/redhat-release"
+	mk install-node DESTDIR="$DEST"
+	[ -e "$DEST/etc/sysconfig/pernode-services" ]
+	[ ! -e "$DEST/etc/default/pernode-services" ]
+	mk uninstall DESTDIR="$DEST"
+	[ ! -e "$DEST/etc/sysconfig/pernode-services" ]
+	# Its release file alone is enough.
+	rm -rf "$DEST"
+	mkdir -p "$DEST/etc"
+	: >"$DEST/etc/redhat-release"
+	mk install-node DESTDIR="$DEST"
+	[ -e "$DEST/etc/sysconfig/pernode-services" ]
+	# A Debian tree: default, even with a stray sysconfig/.
+	rm -rf "$DEST"
+	mkdir -p "$DEST/etc/default" "$DEST/etc/sysconfig"
+	: >"$DEST/etc/debian_version"
+	mk install-node DESTDIR="$DEST"
+	[ -e "$DEST/etc/default/pernode-services" ]
+	[ ! -e "$DEST/etc/sysconfig/pernode-services" ]
+	mk uninstall DESTDIR="$DEST"
+	[ ! -e "$DEST/etc/default/pernode-services" ]
+	# No release file: by the directories, sysconfig/ first.
+	rm -rf "$DEST"
+	mkdir -p "$DEST/etc/default"
+	mk install-node DESTDIR="$DEST"
+	[ -e "$DEST/etc/default/pernode-services" ]
+	rm -rf "$DEST"
+	mkdir -p "$DEST/etc/default" "$DEST/etc/sysconfig"
+	mk install-node DESTDIR="$DEST"
+	[ -e "$DEST/etc/sysconfig/pernode-services" ]
+	# SYSCONFDIR moves it along.
+	rm -rf "$DEST"
+	mkdir -p "$DEST/opt/etc/sysconfig"
+	mk install-node DESTDIR="$DEST" SYSCONFDIR=/opt/etc
+	[ -e "$DEST/opt/etc/sysconfig/pernode-services" ]
+	# CONFDIR wins over what is there.
+	rm -rf "$DEST"
+	mkdir -p "$DEST/etc/sysconfig"
+	: >"$DEST/etc/redhat-release"
+	mk install-node DESTDIR="$DEST" CONFDIR=/etc/default
+	[ -e "$DEST/etc/default/pernode-services" ]
+	[ ! -e "$DEST/etc/sysconfig/pernode-services" ]
+	mk uninstall DESTDIR="$DEST" CONFDIR=/etc/default
+	[ ! -e "$DEST/etc/default/pernode-services" ]
+}
+
+@test "bmake installs the same files as make" {
+	command -v bmake >/dev/null ||
+	    skip "bmake not installed (package bmake; see tests/deps)"
+	mk install DESTDIR="$DEST" PREFIX=/usr
+	bmake -s -C "$TOP" install DESTDIR="$BATS_TEST_TMPDIR/bdest" PREFIX=/usr
+	diff -r --no-dereference "$DEST" "$BATS_TEST_TMPDIR/bdest"
+	bmake -s -C "$TOP" uninstall DESTDIR="$BATS_TEST_TMPDIR/bdest" PREFIX=/usr
+	[ -z "$(find "$BATS_TEST_TMPDIR/bdest" ! -type d)" ]
 }
 
 @test "install-node and install-state each install their part only" {
@@ -54,6 +181,16 @@ tree() {
 	    "$DEST/lib/systemd/system/pernode-services.service"
 	[ -e "$DEST/man/man8/pernode-services.8" ]
 	[ -e "$DEST/etc/default/pernode-services" ]
+	[ -e "$DEST/etc/logrotate.d/pernode-services" ]
+}
+
+@test "SBINDIR and LOGROTATEDIR are honoured" {
+	mk install-node DESTDIR="$DEST" SBINDIR=/bin LOGROTATEDIR=/lr
+	[ "$(readlink "$DEST/bin/pernode-services")" = /etc/init.d/pernode-services ]
+	[ -e "$DEST/lr/pernode-services" ]
+	mk uninstall DESTDIR="$DEST" SBINDIR=/bin LOGROTATEDIR=/lr
+	[ ! -L "$DEST/bin/pernode-services" ]
+	[ ! -e "$DEST/lr/pernode-services" ]
 }
 
 @test "the installed runner finds the installed report, and the report asks for the installed runner" {
@@ -77,6 +214,7 @@ tree() {
 	mk install DESTDIR="$DEST" STATEDIR=/srv/pernode
 	grep -qx 'default_root=/srv/pernode' "$DEST/etc/init.d/pernode-services"
 	grep -qxF ': "${PERNODE_ROOT:=/srv/pernode}"' "$DEST/srv/pernode/functions"
+	grep -qx 'RequiresMountsFor=/srv/pernode' "$DEST/usr/lib/systemd/system/pernode-services.service"
 	# Nothing else changed.
 	[ "$(diff "$TOP/scripts/pernode-services" "$DEST/etc/init.d/pernode-services" | grep -c '^[<>]')" -eq 4 ]
 	[ "$(diff "$TOP/functions" "$DEST/srv/pernode/functions" | grep -c '^[<>]')" -eq 2 ]
@@ -84,14 +222,21 @@ tree() {
 	: >"$BATS_TEST_TMPDIR/config"
 	run -6 --separate-stderr env -u PERNODE_ROOT PERNODE_CONFIG="$BATS_TEST_TMPDIR/config" \
 	    sh "$DEST/etc/init.d/pernode-services" list
-	[[ $stderr == *"ROOT '/srv/pernode' is not a directory"* ]]
+	# (Whatever the words, the message names the directory.)
+	[[ $stderr == *" /srv/pernode "* || $stderr == *"'/srv/pernode'"* ]]
 }
 
-@test "install never overwrites a config file that is there" {
-	mkdir -p "$DEST/etc/sysconfig"
+@test "install never overwrites a config file or a logrotate file that is there" {
+	mkdir -p "$DEST/etc/sysconfig" "$DEST/etc/logrotate.d"
 	printf 'PERNODE_TIMEOUT=60\n' >"$DEST/etc/sysconfig/pernode-services"
+	printf '/srv/log {\n}\n' >"$DEST/etc/logrotate.d/pernode-services"
 	mk install-node DESTDIR="$DEST"
 	[ "$(cat "$DEST/etc/sysconfig/pernode-services")" = PERNODE_TIMEOUT=60 ]
+	[ "$(cat "$DEST/etc/logrotate.d/pernode-services")" = "$(printf '/srv/log {\n}')" ]
+	# And where there is none, install puts its own.
+	rm "$DEST/etc/logrotate.d/pernode-services"
+	mk install-node DESTDIR="$DEST"
+	cmp "$TOP/packaging/pernode-services.logrotate" "$DEST/etc/logrotate.d/pernode-services"
 }
 
 @test "uninstall removes what install put there, and nothing an administrator added" {
@@ -103,14 +248,66 @@ tree() {
 	[ -d "$DEST$STATE/n059" ]
 }
 
-@test "uninstall keeps an edited config and removes an untouched one" {
+@test "uninstall keeps an edited config or logrotate file and removes an untouched one" {
 	mk install DESTDIR="$DEST"
 	mk uninstall DESTDIR="$DEST"
-	[ ! -e "$DEST/etc/sysconfig/pernode-services" ]
+	[ ! -e "$DEST/etc/$HOSTCONF/pernode-services" ]
+	[ ! -e "$DEST/etc/logrotate.d/pernode-services" ]
 	mk install DESTDIR="$DEST"
-	printf 'PERNODE_TIMEOUT=60\n' >>"$DEST/etc/sysconfig/pernode-services"
+	printf 'PERNODE_TIMEOUT=60\n' >>"$DEST/etc/$HOSTCONF/pernode-services"
+	printf '# rotate 9\n' >>"$DEST/etc/logrotate.d/pernode-services"
 	mk uninstall DESTDIR="$DEST"
-	grep -qx PERNODE_TIMEOUT=60 "$DEST/etc/sysconfig/pernode-services"
+	grep -qx PERNODE_TIMEOUT=60 "$DEST/etc/$HOSTCONF/pernode-services"
+	grep -qx '# rotate 9' "$DEST/etc/logrotate.d/pernode-services"
+}
+
+@test "the logrotate file passes logrotate -d, and its rotation loses no run's lines" {
+	command -v logrotate >/dev/null ||
+	    skip "logrotate not installed (package logrotate; see tests/deps)"
+	mk install-node DESTDIR="$DEST"
+	conf=$DEST/etc/logrotate.d/pernode-services
+	# As installed: read without an error, for the default log.
+	run -0 logrotate -d -s "$BATS_TEST_TMPDIR/lr.state" "$conf"
+	printf '%s\n' "$output"
+	[[ $output == *"rotating pattern: /var/log/pernode-services.log "* ]]
+	[[ $output != *error* ]]
+	# The same rules on a log of this test's, which runs of the init
+	# script append to; -f rotates whatever the week.
+	log=$BATS_TEST_TMPDIR/log/pernode-services.log
+	mkdir -p "$BATS_TEST_TMPDIR/log" "$BATS_TEST_TMPDIR/root/global"
+	sed "s|^/var/log/pernode-services.log |$log |" "$conf" >"$BATS_TEST_TMPDIR/lr.conf"
+	grep -q "^$log {" "$BATS_TEST_TMPDIR/lr.conf"
+	: >"$BATS_TEST_TMPDIR/config"
+	printf '#!/bin/sh\necho "run $(cat %s)"\n' "$BATS_TEST_TMPDIR/no" \
+	    >"$BATS_TEST_TMPDIR/root/global/10-say"
+	chmod 755 "$BATS_TEST_TMPDIR/root/global/10-say"
+	pns_run() {
+		printf '%s\n' "$1" >"$BATS_TEST_TMPDIR/no"
+		PERNODE_CONFIG=$BATS_TEST_TMPDIR/config PERNODE_LOG=$log \
+		    PERNODE_ROOT=$BATS_TEST_TMPDIR/root PERNODE_HOSTNAME=n059 \
+		    PERNODE_RUNDIR=$BATS_TEST_TMPDIR/run \
+		    sh "$TOP/scripts/pernode-services" start
+	}
+	rotate() {
+		logrotate -f -s "$BATS_TEST_TMPDIR/lr.state" "$BATS_TEST_TMPDIR/lr.conf"
+	}
+	pns_run 1
+	grep -qx 'run 1' "$log"
+	rotate
+	# Renamed, left uncompressed for a run that may still be writing to
+	# it (delaycompress); the next run opens a log of its own.
+	grep -qx 'run 1' "$log.1"
+	pns_run 2
+	grep -qx 'run 2' "$log"
+	run -1 grep -qx 'run 1' "$log"
+	rotate
+	grep -qx 'run 2' "$log.1"
+	gzip -dc "$log.2.gz" | grep -qx 'run 1'
+	# An empty log stays as it is (notifempty).
+	: >"$log"
+	rotate
+	[ -e "$log" ] && [ ! -e "$log.3.gz" ]
+	grep -qx 'run 2' "$log.1"
 }
 
 @test "make static builds a statically linked waitOnFileUpdates that runs" {

@@ -24,28 +24,98 @@ teardown() {
 	# Where this rpm puts init scripts (RHEL: /etc/rc.d/init.d), and man
 	# pages compressed or not, as its build policy says.
 	initrddir=$(rpm --eval '%{_initrddir}')
+	sbindir=$(rpm --eval '%{_sbindir}')
+	libexecdir=$(rpm --eval '%{_libexecdir}')
 	[ "$(rpm -qlp "$node" | grep -v '^/usr/share/\(doc\|licenses\)/' |
-	    sed 's/\.\(gz\|bz2\|xz\|zst\)$//')" = "$initrddir/pernode-services
-/etc/sysconfig/pernode-services
-/usr/lib/systemd/system/pernode-services.service
-$(rpm --eval '%{_libexecdir}')/pernode-services
-$(rpm --eval '%{_libexecdir}')/pernode-services/pernode-report
-/usr/share/man/man1/waitOnFileUpdates.1
-/usr/share/man/man7/pernode-functions.7
-/usr/share/man/man7/pernode-services.7
-/usr/share/man/man8/pernode-services.8" ]
+	    sed 's/\.\(gz\|bz2\|xz\|zst\)$//' | LC_ALL=C sort)" = "$(printf '%s\n' \
+	    "$initrddir/pernode-services" \
+	    "$sbindir/pernode-services" \
+	    /etc/logrotate.d/pernode-services \
+	    /etc/sysconfig/pernode-services \
+	    /usr/lib/systemd/system/pernode-services.service \
+	    /usr/lib/systemd/system-preset/50-pernode-services.preset \
+	    "$libexecdir/pernode-services" \
+	    "$libexecdir/pernode-services/pernode-report" \
+	    /usr/share/man/man1/waitOnFileUpdates.1 \
+	    /usr/share/man/man7/pernode-functions.7 \
+	    /usr/share/man/man7/pernode-services.7 \
+	    /usr/share/man/man8/pernode-services.8 | LC_ALL=C sort)" ]
 	[ "$(rpm -qlp "$state" | grep -v '^/usr/\(share/doc\|share/licenses\|lib/.build-id\)')" = "$STATE
 $STATE/bin
 $STATE/bin/waitOnFileUpdates
 $STATE/functions
 $STATE/global
 $STATE/scripts" ]
-	rpm -qp --configfiles "$node" | grep -qx /etc/sysconfig/pernode-services
-	# The init script in the RPM points at the state directory.
+	[ "$(rpm -qp --configfiles "$node")" = "/etc/logrotate.d/pernode-services
+/etc/sysconfig/pernode-services" ]
+	# The init script in the RPM points at the state directory, the link on
+	# PATH at the init script, the unit at both.
 	rpm2cpio "$node" | (cd "$BATS_TEST_TMPDIR" && cpio -idm --quiet)
 	grep -qx "default_root=$STATE" "$BATS_TEST_TMPDIR$initrddir/pernode-services"
-	grep -qx "default_report=$(rpm --eval '%{_libexecdir}')/pernode-services/pernode-report" \
+	grep -qx "default_report=$libexecdir/pernode-services/pernode-report" \
 	    "$BATS_TEST_TMPDIR$initrddir/pernode-services"
+	[ "$(readlink "$BATS_TEST_TMPDIR$sbindir/pernode-services")" = "$initrddir/pernode-services" ]
+	unit=$BATS_TEST_TMPDIR/usr/lib/systemd/system/pernode-services.service
+	grep -qx "ExecStart=$initrddir/pernode-services start" "$unit"
+	grep -qx "RequiresMountsFor=$STATE" "$unit"
+	grep -qx 'enable pernode-services.service' \
+	    "$BATS_TEST_TMPDIR/usr/lib/systemd/system-preset/50-pernode-services.preset"
+	cmp "$TOP/packaging/pernode-services.logrotate" \
+	    "$BATS_TEST_TMPDIR/etc/logrotate.d/pernode-services"
+}
+
+@test "the RPMs are of the build's architecture, not noarch: -state holds a compiled program" {
+	command -v rpmbuild >/dev/null || skip "rpmbuild not installed (apt-get install rpm)"
+	run -0 make -s -C "$TOP" rpm
+	arch=$(rpm --eval '%{_target_cpu}')
+	[ "$arch" != noarch ]
+	for name in pernode-services pernode-services-state; do
+		rpm=$(ls "$TOP"/packaging/build/rpm/RPMS/*/"$name-$VERSION"-1*.rpm)
+		[ "$(rpm -qp --qf '%{ARCH}' "$rpm")" = "$arch" ]
+		[[ $rpm == *".$arch.rpm" ]]
+	done
+}
+
+@test "the RPM enables the unit at install and disables it at removal, never starting or stopping it" {
+	command -v rpmbuild >/dev/null || skip "rpmbuild not installed (apt-get install rpm)"
+	run -0 make -s -C "$TOP" rpm
+	node=$(ls "$TOP"/packaging/build/rpm/RPMS/*/pernode-services-"$VERSION"-1*.rpm)
+	scripts=$(rpm -qp --scripts "$node")
+	printf '%s\n' "$scripts"
+	# rpm -q --scripts prints each scriptlet after a line naming it.
+	part() {
+		printf '%s\n' "$scripts" | awk -v want="$1" '
+			/^[a-z]+ scriptlet / { on = ($1 == want); next }
+			on'
+	}
+	post=$(part postinstall) preun=$(part preuninstall) postun=$(part postuninstall)
+	# First install: the preset (by systemd-rpm-macros' helper or by hand),
+	# or chkconfig where there is no systemctl.
+	[[ $post == *"preset"*"pernode-services.service"* ||
+	    $post == *"systemd-update-helper install-system-units pernode-services.service"* ]]
+	[[ $post == *"chkconfig --add pernode-services"* ]]
+	[[ $post == *'[ "$1" -eq 1 ]'* || $post == *'[ $1 -eq 1 ]'* ]]
+	# Removal, not upgrade: disabled.
+	[[ $preun == *'[ "$1" -eq 0 ]'* ]]
+	[[ $preun == *"disable pernode-services.service"* ]]
+	[[ $preun == *"chkconfig --del pernode-services"* ]]
+	[[ $postun == *"daemon-reload"* || $postun == *"mark-reload-system-units"* ]]
+	# Neither started nor stopped: that would run every script of the node.
+	run -1 grep -E '(start|stop|restart|--now|condrestart|try-restart)( |$)' <<<"$scripts"
+}
+
+@test "a preset enables the unit, as the .deb does, where the presets disable by default" {
+	command -v systemctl >/dev/null || skip "systemctl not installed (apt-get install systemd)"
+	root=$BATS_TEST_TMPDIR/root
+	make -s -C "$TOP" install-node DESTDIR="$root" PREFIX=/usr
+	mkdir -p "$root/usr/lib/systemd/system-preset" "$root/etc/systemd/system"
+	# RHEL's last word: everything not enabled is disabled.
+	printf 'disable *\n' >"$root/usr/lib/systemd/system-preset/99-default-disable.preset"
+	run -0 systemctl --root="$root" preset pernode-services.service
+	[ ! -e "$root/etc/systemd/system/multi-user.target.wants/pernode-services.service" ]
+	cp "$TOP/packaging/systemd/50-pernode-services.preset" "$root/usr/lib/systemd/system-preset/"
+	run -0 systemctl --root="$root" preset pernode-services.service
+	[ -L "$root/etc/systemd/system/multi-user.target.wants/pernode-services.service" ]
 }
 
 @test "rpmlint finds no error in the spec or the RPMs" {
@@ -67,23 +137,40 @@ $STATE/scripts" ]
 	node=$(ls "$debs"/pernode-services_"$VERSION"-1_all.deb)
 	state=$(ls "$debs"/pernode-services-state_"$VERSION"-1_*.deb)
 	files=$(dpkg-deb -c "$node" | awk '{ print $6 }' | grep -v '/$' |
-	    grep -v '^./usr/share/\(doc\|lintian\)/')
+	    grep -v '^./usr/share/\(doc\|lintian\)/' | LC_ALL=C sort)
 	[ "$files" = "./etc/default/pernode-services
 ./etc/init.d/pernode-services
+./etc/logrotate.d/pernode-services
 ./lib/systemd/system/pernode-services.service
 ./usr/libexec/pernode-services/pernode-report
+./usr/sbin/pernode-services
 ./usr/share/man/man1/waitOnFileUpdates.1.gz
 ./usr/share/man/man7/pernode-functions.7.gz
 ./usr/share/man/man7/pernode-services.7.gz
 ./usr/share/man/man8/pernode-services.8.gz" ]
+	# The link on PATH, and the unit waiting for the state directory.
+	dpkg-deb -c "$node" | grep -q ' \./usr/sbin/pernode-services -> /etc/init.d/pernode-services$'
+	dpkg-deb --fsys-tarfile "$node" | tar -xf - -C "$BATS_TEST_TMPDIR" ./lib/systemd/system/pernode-services.service
+	grep -qx "RequiresMountsFor=$STATE" "$BATS_TEST_TMPDIR/lib/systemd/system/pernode-services.service"
+	grep -qx "ExecStart=/etc/init.d/pernode-services start" "$BATS_TEST_TMPDIR/lib/systemd/system/pernode-services.service"
+	# The node package is arch-independent; -state holds a compiled program.
+	[ "$(dpkg-deb -f "$node" Architecture)" = all ]
+	[ "$(dpkg-deb -f "$state" Architecture)" = "$(dpkg --print-architecture)" ]
 	dpkg-deb -c "$state" | awk '{ print $6 }' | grep -qx ".$STATE/bin/waitOnFileUpdates"
 	dpkg-deb -c "$state" | awk '{ print $6 }' | grep -qx ".$STATE/global/"
 	dpkg-deb -c "$state" | awk '{ print $6 }' | grep -qx ".$STATE/scripts/"
 	# Registered with update-rc.d defaults, and not started on install.
 	dpkg-deb -e "$node" "$BATS_TEST_TMPDIR/control"
 	grep -q 'update-rc.d pernode-services defaults' "$BATS_TEST_TMPDIR/control/postinst"
+	grep -q "deb-systemd-helper enable 'pernode-services.service'" "$BATS_TEST_TMPDIR/control/postinst"
 	run -1 grep -q 'invoke-rc.d.* start' "$BATS_TEST_TMPDIR/control/postinst"
-	grep -qx '/etc/default/pernode-services' "$BATS_TEST_TMPDIR/control/conffiles"
+	run -1 grep -qE 'deb-systemd-invoke|systemctl.* (start|restart)' "$BATS_TEST_TMPDIR/control/postinst"
+	# Nor stopped at removal.
+	[ ! -e "$BATS_TEST_TMPDIR/control/prerm" ] ||
+	    run -1 grep -qE 'invoke-rc.d.* stop|deb-systemd-invoke.* stop' "$BATS_TEST_TMPDIR/control/prerm"
+	[ "$(LC_ALL=C sort "$BATS_TEST_TMPDIR/control/conffiles")" = "/etc/default/pernode-services
+/etc/init.d/pernode-services
+/etc/logrotate.d/pernode-services" ]
 }
 
 @test "lintian finds no error in the Debian packages" {
@@ -97,8 +184,12 @@ $STATE/scripts" ]
 
 @test "the systemd unit passes systemd-analyze verify and orders itself last" {
 	command -v systemd-analyze >/dev/null || skip "systemd-analyze not installed (apt-get install systemd)"
+	# The unit as make install writes it, pointing at the init script of
+	# the checkout so that the command it runs is there.
+	make -s -C "$TOP" install-node DESTDIR="$BATS_TEST_TMPDIR/dest" \
+	    INITDIR="$TOP/scripts" UNITDIR=/unit
 	unit=$BATS_TEST_TMPDIR/pernode-services.service
-	sed "s|@INITDIR@|$TOP/scripts|g" "$TOP/packaging/systemd/pernode-services.service" >"$unit"
+	cp "$BATS_TEST_TMPDIR/dest/unit/pernode-services.service" "$unit"
 	# --man=no: the man page is checked by the install tests, not installed here.
 	run -0 systemd-analyze verify --man=no "$unit"
 	[ -z "$output" ]
@@ -109,4 +200,5 @@ $STATE/scripts" ]
 	grep -qx 'Wants=network-online.target' "$unit"
 	grep -qx 'WantedBy=multi-user.target' "$unit"
 	grep -qx "ExecStop=$TOP/scripts/pernode-services stop" "$unit"
+	grep -qx "RequiresMountsFor=$STATE" "$unit"
 }
