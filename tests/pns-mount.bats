@@ -74,6 +74,7 @@ failed_run() {
 @test "PERNODE_ROOT_WAIT waits for global/ to appear, then runs" {
 	rm -r "$ROOT/global"
 	PERNODE_ROOT_WAIT=60 "${SH[@]}" "$PNS" start >"$BATS_TEST_TMPDIR/out" 2>&1 3>&- &
+	# shellcheck disable=SC2034 # read by running and reap
 	pid=$!
 	until_true 20 grep -q 'waiting up to 60s' "$BATS_TEST_TMPDIR/out"
 	running

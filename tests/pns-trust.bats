@@ -100,7 +100,7 @@ field() {
 }
 
 @test "a missing functions or bin/ is no reason to refuse" {
-	rm -r "$ROOT/functions" "$ROOT/bin"
+	rm -r "${ROOT:?}/functions" "${ROOT:?}/bin"
 	run -0 pns start
 	[ "$(trace)" = "global/10-a start" ]
 }
