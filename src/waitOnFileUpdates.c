@@ -20,6 +20,7 @@
 #include <sys/inotify.h>
 #endif
 
+#include <ctype.h>
 #include <err.h>
 #include <errno.h>
 #include <getopt.h>
@@ -74,7 +75,9 @@ struct file {
 	double		 changed;	/* monotonic time of the last change, for -s */
 	int		 marked;
 	int		 watched;	/* an inotify watch on the file itself */
-	int		 lasterr;	/* last stat() errno, so -v says it once */
+	int		 lasterr;	/* errno of the last stat(), 0 once one works:
+					   -v says an error once, a timeout
+					   names a file that is not there */
 };
 
 static volatile sig_atomic_t gotsig;
@@ -99,6 +102,49 @@ usage(FILE *fp)
 {
 	fprintf(fp, "usage: waitOnFileUpdates [-v] [-p] [-t TIMEOUT] [-i INTERVAL]"
 	    " [-m MAXINTERVAL] [-s SETTLE] THRESHOLD FILE...\n");
+}
+
+/* The operand of each option that takes one, as the synopsis names it. */
+static const char *
+operand(int opt)
+{
+	switch (opt) {
+	case 'i':
+		return "INTERVAL";
+	case 'm':
+		return "MAXINTERVAL";
+	case 's':
+		return "SETTLE";
+	case 't':
+		return "TIMEOUT";
+	}
+	return "argument";
+}
+
+/*
+ * An option that getopt_long(3) refused, as ch (':' or '?') and optopt
+ * tell: named in one line that starts as every other message does, then
+ * the synopsis (opterr is 0: getopt's own messages name the program by
+ * argv[0], often a whole path).  A long option is argv[optind - 1]: only --help and --version
+ * are known, and both end the program, so no option before it starts with
+ * "--".
+ */
+static NORETURN void
+badoption(int ch, char *argv[])
+{
+	const char *arg = argv[optind - 1];
+
+	if (ch == ':')
+		warnx("-%c: missing %s", optopt, operand(optopt));
+	else if (strncmp(arg, "--", 2) == 0 && arg[2] != '\0')
+		warnx("%.*s: %s", (int)strcspn(arg, "="), arg,
+		    optopt == 0 ? "unknown option" : "takes no argument");
+	else if (isprint((unsigned char)optopt))
+		warnx("-%c: unknown option", optopt);
+	else
+		warnx("-\\%03o: unknown option", (unsigned)(unsigned char)optopt);
+	usage(stderr);
+	exit(EXIT_USAGE);
 }
 
 static void
@@ -426,6 +472,7 @@ scan(struct file *files, size_t n)
 			pending++;
 			continue;
 		}
+		f->lasterr = 0;
 		if (!f->watched && ifd != -1)
 			watch_self(f, &st);
 		if (!updated(f, &st, &cut)) {
@@ -535,6 +582,10 @@ jittered(double d)
 	return d < left ? d : left;
 }
 
+/*
+ * TIMEOUT ran out: name each file not updated (saying which are not there
+ * at all, at the last look) or not settled, one a line.
+ */
 static NORETURN void
 timedout(struct file *files, size_t n, double settle)
 {
@@ -542,7 +593,9 @@ timedout(struct file *files, size_t n, double settle)
 	double now = clock_s(CLOCK_MONOTONIC);
 
 	for (f = files; f < files + n; f++)
-		if (!f->marked)
+		if (!f->marked && f->lasterr == ENOENT)
+			warnx("%s: no such file", f->path);
+		else if (!f->marked)
 			warnx("%s: not updated", f->path);
 		else if (settle > 0 && now - f->changed < settle)
 			warnx("%s: not settled", f->path);
@@ -664,7 +717,8 @@ main(int argc, char *argv[])
 	size_t i, n;
 	int ch, poll_only = 0;
 
-	while ((ch = getopt_long(argc, argv, "hi:m:ps:t:v", longopts,
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, ":hi:m:ps:t:v", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'h':
@@ -698,8 +752,7 @@ main(int argc, char *argv[])
 			printf("waitOnFileUpdates %s\n", VERSION);
 			return 0;
 		default:
-			usage(stderr);
-			return EXIT_USAGE;
+			badoption(ch, argv);
 		}
 	}
 	argc -= optind;

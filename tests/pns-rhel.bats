@@ -43,6 +43,8 @@ bash_script() {
 	run -0 on_rhel "${SH[@]}" "$PNS" start
 	[ "$(sed -n 1p "$OUT")" = "$ROOT/bin:/sbin:/usr/sbin:/bin:/usr/bin" ]
 	[ "$(sed -n '2,$p' "$OUT" | sort -u)" = function ]
+	# It loaded, with all it is known to define: nothing to say.
+	run ! grep -e 'did not load' -e 'defines no' "$LOG"
 }
 
 @test "under bash, daemon, status and killproc work with a pid file" {
@@ -77,5 +79,27 @@ status -p \"\$pidf\" sleep >>'$OUT'; echo \"status \$?\" >>'$OUT'"
 	run -1 on_rhel "${SH[@]}" "$PNS" start
 	[[ $output == *"failed    global/10-dash: exit status 5"* ]]
 	[ "$(grep -c 'did not load' "$LOG")" -eq 1 ]
-	grep -q "10-dash: /etc/init.d/functions did not load under .*dash (no daemon)" "$LOG"
+	grep -qx "10-dash: /etc/init.d/functions did not load (.*dash cannot parse it): its functions are missing" "$LOG"
+	# Not sourced half way: dash's own syntax error is not there.
+	run ! grep -i 'syntax error' "$LOG"
+}
+
+@test "functions says RHEL's file did not load exactly when this pass's shell cannot parse it, and the script goes on" {
+	# The shell's own verdict on the file, without running it.
+	parses=yes
+	"${SH[@]}" -n "$BATS_TEST_TMPDIR/init.d/functions" 2>/dev/null || parses=no
+	run -0 --separate-stderr on_rhel env -i PATH=/usr/bin:/bin \
+	    PERNODE_ROOT="$ROOT" "${SH[@]}" -c 'set -eu
+		. "$PERNODE_ROOT/functions"
+		command -v daemon >/dev/null && echo daemon
+		echo still here'
+	if [ "$parses" = yes ]; then
+		[ "$output" = "daemon
+still here" ]
+		[ -z "$stderr" ]
+	else
+		[ "$output" = "still here" ]
+		[ "${#stderr_lines[@]}" -eq 1 ]
+		[[ $stderr == *": /etc/init.d/functions did not load ("*" cannot parse it): its functions are missing" ]]
+	fi
 }

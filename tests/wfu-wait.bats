@@ -171,7 +171,8 @@ setup() {
 	[ "${#stderr_lines[@]}" -eq 3 ]
 	[[ ${stderr_lines[0]} == *": b: not updated" ]]
 	[[ ${stderr_lines[1]} == *": d: not updated" ]]
-	[[ ${stderr_lines[2]} == *": e: not updated" ]]
+	# (e never existed: said to be missing, not stale.)
+	[[ ${stderr_lines[2]} == *": e: no such file" ]]
 	[ -z "$output" ]
 }
 
