@@ -90,13 +90,21 @@ field() {
 	run -0 pns start
 }
 
-@test "a root-owned sticky directory above ROOT, as /tmp, is safe; another user's is not" {
+@test "a root-owned sticky directory above ROOT, as /tmp, is safe" {
+	[ "$(id -u)" -eq 0 ] || skip "needs root (a root-owned directory)"
 	chmod 1777 "$TOPDIR"
 	run -0 pns start
 	[ "$(trace)" = "global/10-a start" ]
-	[ "$(id -u)" -eq 0 ] || skip "needs root (chown)"
-	chown 65534 "$TOPDIR"
-	refused "$TOPDIR" "owned by uid 65534"
+}
+
+@test "a sticky directory above ROOT that is not root's is unsafe, even the caller's own" {
+	chmod 1777 "$TOPDIR"
+	if [ "$(id -u)" -eq 0 ]; then
+		chown 65534 "$TOPDIR"
+		refused "$TOPDIR" "owned by uid 65534"
+	else
+		refused "$TOPDIR" "writable by group or others (drwxrwxrwt)"
+	fi
 }
 
 @test "a missing functions or bin/ is no reason to refuse" {
