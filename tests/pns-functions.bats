@@ -257,6 +257,9 @@ names_code='names() {
 	# A name like an option is a name, for getent too.
 	survives 'pernode_wait_users -t 0 -- -V' 1 '*: pernode_wait_users: not resolved after 0s: -V'
 	survives 'pernode_wait_users -t 0 -- --help root' 1 '*: not resolved after 0s: --help'
+	# An option after a name is no name to wait for, for ever.
+	survives 'pernode_wait_users root -t 2' 2 "*: pernode_wait_users: NAME 2 '-t': options go before the names*"
+	survives 'pernode_wait_groups root -x' 2 "*: pernode_wait_groups: NAME 2 '-x': options go before the names*"
 	# Names with blanks or glob characters are looked up as they are.
 	survives 'pernode_wait_users -t 0 "pns no such" "pns*"' 1 '*: pernode_wait_users: not resolved after 0s: pns no such pns[*]'
 	survives 'pernode_wait_groups -t 00 root "pns nosuch"' 1 '*: pernode_wait_groups: not resolved after 0s: pns nosuch'
