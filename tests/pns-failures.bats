@@ -25,6 +25,20 @@ setup() {
 	[[ $output != *"line 20"* ]]
 }
 
+@test "a failed script's output reaches the console with its control bytes shown as ?" {
+	script global/10-esc "printf '\\033[2Jclear\\007bell\\r\\tend\\n'; exit 1"
+	run -1 pns start
+	[[ $output == *"    | ?[2Jclear?bell?    end"* ]]
+	[[ $output != *$'\e'* ]]
+	[[ $output != *$'\a'* ]]
+}
+
+@test "an exit status above 192 is an exit status, not a signal" {
+	script global/10-exits 'exit 200'
+	run -1 pns start
+	[[ $output == *"failed    global/10-exits: exit status 200"* ]]
+}
+
 @test "death by a signal is a failure, named by its signal" {
 	script global/10-killed 'kill -KILL $$'
 	run -1 pns start

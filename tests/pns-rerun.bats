@@ -75,11 +75,43 @@ global/20-b"
 	[ "${lines[4]}" = "pernode-services: last start on n059: 3 run, 1 failed, 1 rerun" ]
 }
 
-@test "a rerun with no start of this boot recorded holds only the chosen scripts" {
+@test "a rerun with no start of this boot recorded holds only the chosen scripts, and status is not green" {
 	run -0 pns start global/10-a
-	run -0 pns status
+	run -1 pns status
 	[ "${#lines[@]}" -eq 3 ]
-	[ "${lines[2]}" = "pernode-services: last start on n059: 1 run, 0 failed" ]
+	[ "${lines[2]}" = "pernode-services: last start on n059: 1 run, 0 failed; chosen scripts only: no whole start has ended since boot" ]
+	run -1 pns status --machine
+	[ "$(cut -f 9 <<<"${lines[0]}")" = partial ]
+	# A second rerun adds to it, and it stays partial.
+	run -0 pns start n059/30-c
+	run -1 pns status
+	[ "${lines[-1]}" = "pernode-services: last start on n059: 2 run, 0 failed, 1 rerun; chosen scripts only: no whole start has ended since boot" ]
+	# A whole start makes it whole.
+	run -0 pns start
+	run -0 pns status
+}
+
+@test "a rerun never turns a start that failed, was killed or was stopped since into a green one" {
+	export PERNODE_ROOT_WAIT=0
+	mv "$ROOT" "$ROOT.away"
+	run -6 pns start
+	mv "$ROOT.away" "$ROOT"
+	run -0 pns start global/10-a
+	run -1 pns status
+	[[ ${lines[-1]} == *"chosen scripts only: no whole start has ended since boot" ]]
+
+	run -0 pns start
+	run -0 pns stop
+	run -0 pns start global/10-a
+	run -1 pns status
+	[[ ${lines[-1]} == *"chosen scripts only"* ]]
+
+	run -0 pns start
+	sed -i '$d' "$RUN/status"	# as if killed before its end
+	run -1 pns status
+	run -0 pns start global/10-a
+	run -1 pns status
+	[[ ${lines[-1]} == *"chosen scripts only"* ]]
 }
 
 @test "stop with operands stops only those, in reverse, and leaves the start's record" {

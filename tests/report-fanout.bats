@@ -79,3 +79,16 @@ unreachable() {
 @test "through clush, a node that cannot be resolved, has no runner or fails silently is named with its reason" {
 	unreachable clush
 }
+
+@test "pdsh's short labels of fully qualified names are read as those names, each node once" {
+	command -v pdsh >/dev/null || skip "pdsh not installed (see tests/deps)"
+	PERNODE_REPORT_TOOL=pdsh run -0 --separate-stderr timeout 50 "$REPORT" \
+	    -w 'n[1,3].example.com' -R exec
+	printf '%s\n%s\n' "$output" "$stderr"
+	[[ $output =~ ^ok\ +2\ \ n\[1,3\]\.example\.com$ ]]
+	# (pdsh cuts only a domain they all share: one short name for two
+	# expected names is never seen, and never guessed.)
+	PERNODE_REPORT_TOOL=pdsh run -0 --separate-stderr timeout 50 "$REPORT" \
+	    -w 'n1.a.example,n1.b.example' -R exec
+	[[ $output =~ ^ok\ +2\ \ n1\.a\.example,n1\.b\.example$ ]]
+}

@@ -347,6 +347,20 @@ interrupted                                                                    1
 	PERNODE_NODESET=no run -1 --separate-stderr "$REPORT" failed
 }
 
+@test "a node whose start ran chosen scripts only is never ok, and its failures are listed" {
+	{
+		ok_answer n1 -
+		run_line n2 1 0 partial -
+		printf 'n2: script\tglobal/10-a\tok\t0\t0.01\nn2: end\t1\n'
+		run_line n3 1 1 partial -
+		printf 'n3: script\tglobal/10-a\tfailed\t3\t0.01\nn3: end\t1\n'
+	} >answers
+	PERNODE_NODESET=no run -1 --separate-stderr "$REPORT" answers
+	[ "$output" = "ok                               1  n1
+global/10-a: failed, exit 3      1  n3
+chosen scripts only              2  n[2-3]" ]
+}
+
 @test "failed runs with two different DETAILs are two lines" {
 	{
 		failed_run n1 'state directory /srv/state is not mounted (no global/)'
