@@ -34,6 +34,14 @@ field() {
 	run -3 pns status --machine
 	[ "$output" = "run	-	-	-	-	no	0	0	none	-
 end	0" ]
+	# An empty record is none too, as status says.
+	mkdir -p "$RUN"
+	: >"$RUN/status"
+	run -3 pns status --machine
+	[ "$output" = "run	-	-	-	-	no	0	0	none	-
+end	0" ]
+	run -3 pns status
+	rm "$RUN/status"
 	rm "$ROOT/n059/20-fails"
 	run -0 pns start
 	run -0 pns status --machine
