@@ -257,6 +257,9 @@ names_code='names() {
 	# A name like an option is a name, for getent too.
 	survives 'pernode_wait_users -t 0 -- -V' 1 '*: pernode_wait_users: not resolved after 0s: -V'
 	survives 'pernode_wait_users -t 0 -- --help root' 1 '*: not resolved after 0s: --help'
+	# The inner helpers too, called with too few arguments.
+	survives 'pernode_usage' 2 '*: pernode_usage: usage error'
+	survives 'pernode_seconds x' 2 '*: pernode_seconds: usage: *'
 	# An option after a name is no name to wait for, for ever.
 	survives 'pernode_wait_users root -t 2' 2 "*: pernode_wait_users: NAME 2 '-t': options go before the names*"
 	survives 'pernode_wait_groups root -x' 2 "*: pernode_wait_groups: NAME 2 '-x': options go before the names*"

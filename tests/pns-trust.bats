@@ -72,12 +72,39 @@ field() {
 	PERNODE_ROOT=$BATS_TEST_TMPDIR/link refused "$TOPDIR" "writable by group or others (drwxrwxrwx)"
 }
 
-@test "functions that is a link is judged by its target" {
-	[ "$(id -u)" -eq 0 ] || skip "needs root (chown)"
-	printf '# theirs\n' >"$BATS_TEST_TMPDIR/theirs"
-	chown 65534 "$BATS_TEST_TMPDIR/theirs"
-	ln -sf "$BATS_TEST_TMPDIR/theirs" "$ROOT/functions"
-	refused "$ROOT/functions" "owned by uid 65534"
+@test "functions or bin that links out of ROOT is refused" {
+	printf '# elsewhere\n' >"$BATS_TEST_TMPDIR/elsewhere"
+	ln -sf "$BATS_TEST_TMPDIR/elsewhere" "$ROOT/functions"
+	refused "$ROOT/functions" "a symbolic link out of ROOT, to $BATS_TEST_TMPDIR/elsewhere"
+	rm "$ROOT/functions"
+	mv "$ROOT/bin" "$BATS_TEST_TMPDIR/bin-elsewhere"
+	ln -s "$BATS_TEST_TMPDIR/bin-elsewhere" "$ROOT/bin"
+	refused "$ROOT/bin" "a symbolic link out of ROOT, to $BATS_TEST_TMPDIR/bin-elsewhere"
+}
+
+@test "functions that links inside ROOT is judged by its target, and the target's directory" {
+	mkdir -p "$ROOT/lib"
+	printf '# shared\n' >"$ROOT/lib/functions"
+	ln -sf lib/functions "$ROOT/functions"
+	run -0 pns start
+	chmod 777 "$ROOT/lib"
+	refused "$ROOT/lib" "writable by group or others (drwxrwxrwx)"
+	chmod 755 "$ROOT/lib"
+	chmod 666 "$ROOT/lib/functions"
+	refused "$ROOT/functions" "writable by group or others (-rw-rw-rw-)"
+}
+
+@test "a directory that holds a link on the way to ROOT is checked too" {
+	mkdir -p "$BATS_TEST_TMPDIR/open"
+	chmod 777 "$BATS_TEST_TMPDIR/open"
+	ln -s "$ROOT" "$BATS_TEST_TMPDIR/open/root"
+	PERNODE_ROOT=$BATS_TEST_TMPDIR/open/root refused "$BATS_TEST_TMPDIR/open" \
+	    "writable by group or others (drwxrwxrwx)"
+}
+
+@test "ROOT itself is never safe for its sticky bit" {
+	chmod 1777 "$ROOT"
+	refused "$ROOT" "writable by group or others (drwxrwxrwt)"
 }
 
 @test "as root, ROOT, a directory above it, functions or bin owned by another user: nothing runs" {
