@@ -215,6 +215,22 @@ slow_run() {
 	until_true 10 grep -q 'global/10-slow start' "$TRACE"
 }
 
+# under_each_awk FUNCTION: FUNCTION once under each of mawk, gawk and
+# busybox awk that is installed, each made the awk first on PATH; says on
+# fd 3 which ran, and fails when none is installed.  (No "||" around the
+# call: errexit must end the test at FUNCTION's first failed check.)
+under_each_awk() {
+	local a awks=
+	for a in mawk gawk busybox; do
+		command -v "$a" >/dev/null || continue
+		awk_is "$a"
+		PATH=$BATS_TEST_TMPDIR/bin:$PATH "$1"
+		awks="$awks $a"
+	done
+	[ -n "$awks" ]
+	printf '# under:%s\n' "$awks" >&3
+}
+
 # awk_is NAME: make $BATS_TEST_TMPDIR/bin/awk run the awk NAME (mawk,
 # gawk, or busybox for busybox's applet).  The old bin/awk is removed
 # first, so that nothing is ever written through a link into an awk of

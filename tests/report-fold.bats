@@ -85,6 +85,38 @@ report_folds() {
 	sed -n 's/^\(set[0-9]*\): failed, exit 1 *[0-9]*  /\1 /p' "$1"
 }
 
+# The checks that under_each_awk runs under each awk, one a test below.
+folds_as_expected() {
+	PERNODE_NODESET=no run -1 "$REPORT" answers
+	printf '%s\n' "$output" >report
+	report_folds report >got
+	[ "$(wc -l <got)" -eq 300 ]
+	diff expected got
+}
+
+folds_by_reason() {
+	PERNODE_NODESET=no run -1 --separate-stderr "$REPORT" -w 'n[1-4,12]' answers
+	printf '%s\n' "$output"
+	[ "${#lines[@]}" -eq 4 ]
+	[[ ${lines[0]} =~ ^ok\ +1\ \ n1$ ]]
+	[[ ${lines[1]} =~ ^no\ answer\ +1\ \ n4$ ]]
+	[[ ${lines[2]} =~ ^no\ answer:\ sh:\ 1:\ /etc/init\.d/pernode-services:\ not\ found\ +1\ \ n3$ ]]
+	[[ ${lines[3]} =~ ^no\ answer:\ ssh:\ Could\ not\ resolve\ hostname\ %h:\ Name\ or\ service\ not\ known\ +2\ \ n\[2,12\]$ ]]
+}
+
+prints_raw_lines() {
+	PERNODE_NODESET=no run -1 --separate-stderr "$REPORT" -v answers
+	printf '%s\n' "$output" "$stderr"
+	[ "${#lines[@]}" -eq 3 ]
+	[[ ${lines[0]} =~ ^ok\ +1\ \ n1$ ]]
+	[ "${stderr_lines[0]}" = "pernode-services report: line 4: n1: Warning: Permanently added n1" ]
+	[ "${stderr_lines[1]}" = "pernode-services report: line 5: garbage without a colon" ]
+	[ "${stderr_lines[2]}" = "pernode-services report: line 6: pdsh@head: n2: ssh exited with exit code 255" ]
+	[ "${stderr_lines[3]}" = "pernode-services report: line 7: n3: ssh: Could not resolve ?]0;title? hostname n3?" ]
+	[ "${stderr_lines[4]}" = 'pernode-services report: 1 line not of the form NODE: FIELDS, first line 5: "garbage without a colon"' ]
+	[ "${#stderr_lines[@]}" -eq 7 ]
+}
+
 @test "random sets of one-number names fold exactly as nodeset -f writes them, under each of mawk, gawk and busybox awk installed" {
 	need_clustershell
 	random_sets 1 >sets
@@ -93,19 +125,7 @@ report_folds() {
 	# Debian head nodes run mawk, RHEL ones gawk, small ones busybox
 	# awk (which reads "010" as octal): the fold is checked under each
 	# that is installed, through an awk first on PATH.
-	awks=
-	for a in mawk gawk busybox; do
-		command -v "$a" >/dev/null || continue
-		awk_is "$a"
-		PERNODE_NODESET=no PATH=$BATS_TEST_TMPDIR/bin:$PATH run -1 "$REPORT" answers
-		printf '%s\n' "$output" >report
-		report_folds report >got
-		[ "$(wc -l <got)" -eq 300 ]
-		diff expected got
-		awks="$awks $a"
-	done
-	[ -n "$awks" ]
-	printf '# folded under:%s\n' "$awks" >&3
+	under_each_awk folds_as_expected
 }
 
 @test "a number after a padded one, at a step other than 1, is taken at its width, as nodeset -f does" {
@@ -229,22 +249,7 @@ failed_run() {
 		printf 'n12: ssh: Could not resolve hostname n12: Name or service not known\r\n'
 		printf 'n3: sh: 1: /etc/init.d/pernode-services: not found\n'
 	} >answers
-	awks=
-	for a in mawk gawk busybox; do
-		command -v "$a" >/dev/null || continue
-		awk_is "$a"
-		PERNODE_NODESET=no PATH=$BATS_TEST_TMPDIR/bin:$PATH \
-		    run -1 --separate-stderr "$REPORT" -w 'n[1-4,12]' answers
-		printf '%s\n' "$output"
-		[ "${#lines[@]}" -eq 4 ]
-		[[ ${lines[0]} =~ ^ok\ +1\ \ n1$ ]]
-		[[ ${lines[1]} =~ ^no\ answer\ +1\ \ n4$ ]]
-		[[ ${lines[2]} =~ ^no\ answer:\ sh:\ 1:\ /etc/init\.d/pernode-services:\ not\ found\ +1\ \ n3$ ]]
-		[[ ${lines[3]} =~ ^no\ answer:\ ssh:\ Could\ not\ resolve\ hostname\ %h:\ Name\ or\ service\ not\ known\ +2\ \ n\[2,12\]$ ]]
-		awks="$awks $a"
-	done
-	[ -n "$awks" ]
-	printf '# under:%s\n' "$awks" >&3
+	under_each_awk folds_by_reason
 }
 
 @test "a node that said nothing itself is folded by the first line pdsh or clush said of it" {
@@ -281,25 +286,7 @@ no answer: exited with exit code 255      2  n[5-6]" ]
 		printf 'pdsh@head: n2: ssh exited with exit code 255\n'
 		printf 'n3: ssh: Could not resolve \033]0;title\a hostname n3\r\n'
 	} >answers
-	awks=
-	for a in mawk gawk busybox; do
-		command -v "$a" >/dev/null || continue
-		awk_is "$a"
-		PERNODE_NODESET=no PATH=$BATS_TEST_TMPDIR/bin:$PATH \
-		    run -1 --separate-stderr "$REPORT" -v answers
-		printf '%s\n' "$output" "$stderr"
-		[ "${#lines[@]}" -eq 3 ]
-		[[ ${lines[0]} =~ ^ok\ +1\ \ n1$ ]]
-		[ "${stderr_lines[0]}" = "pernode-services report: line 4: n1: Warning: Permanently added n1" ]
-		[ "${stderr_lines[1]}" = "pernode-services report: line 5: garbage without a colon" ]
-		[ "${stderr_lines[2]}" = "pernode-services report: line 6: pdsh@head: n2: ssh exited with exit code 255" ]
-		[ "${stderr_lines[3]}" = "pernode-services report: line 7: n3: ssh: Could not resolve ?]0;title? hostname n3?" ]
-		[ "${stderr_lines[4]}" = 'pernode-services report: 1 line not of the form NODE: FIELDS, first line 5: "garbage without a colon"' ]
-		[ "${#stderr_lines[@]}" -eq 7 ]
-		awks="$awks $a"
-	done
-	[ -n "$awks" ]
-	printf '# under:%s\n' "$awks" >&3
+	under_each_awk prints_raw_lines
 	# Without -v, the same report, and the counts alone.
 	PERNODE_NODESET=no run -1 --separate-stderr "$REPORT" answers
 	[ "${#lines[@]}" -eq 3 ]
