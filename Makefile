@@ -109,12 +109,14 @@ src/fuzz-parse: tests/fuzz/parse.c src/parse.c $(HDR)
 
 # One way to write install paths into installed files: this sed script,
 # run over every file that holds one.  It rewrites the built-in defaults
-# of the init script (default_root, default_report), of the report
+# of the init script (default_root, default_report, default_configs, the
+# config files it reads, first found first), of the report
 # (default_initdir) and of functions (PERNODE_ROOT), and @INITDIR@ and
 # @STATEDIR@ in the unit; no file holds another's pattern.
 REPORT = $(LIBEXECDIR)/pernode-services/pernode-report
 SUBST = sed -e 's|^default_root=.*|default_root=$(STATEDIR)|' \
 	-e 's|^default_report=.*|default_report=$(REPORT)|' \
+	-e 's|^default_configs=.*|default_configs="$(SYSCONFDIR)/sysconfig/pernode-services $(SYSCONFDIR)/default/pernode-services"|' \
 	-e 's|^default_initdir=.*|default_initdir=$(INITDIR)|' \
 	-e 's|^: "$${PERNODE_ROOT:=.*}"$$|: "$${PERNODE_ROOT:=$(STATEDIR)}"|' \
 	-e 's|@INITDIR@|$(INITDIR)|g' -e 's|@STATEDIR@|$(STATEDIR)|g'

@@ -100,6 +100,9 @@ tree() {
 	[ "$(readlink "$DEST/opt/pns/sbin/pernode-services")" = /opt/pns/etc/init.d/pernode-services ]
 	[ -e "$DEST/opt/pns/etc/logrotate.d/pernode-services" ]
 	[ -e "$DEST/opt/pns/etc/$HOSTCONF/pernode-services" ]
+	# The init script reads the config where it was put.
+	grep -qx 'default_configs="/opt/pns/etc/sysconfig/pernode-services /opt/pns/etc/default/pernode-services"' \
+	    "$DEST/opt/pns/etc/init.d/pernode-services"
 	[ -e "$DEST/opt/pns/libexec/pernode-services/pernode-report" ]
 	[ -e "$DEST/opt/pns/share/man/man8/pernode-services.8" ]
 }
