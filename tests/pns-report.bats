@@ -342,3 +342,18 @@ slow() {
 	grep -Eqx 'running +1  n1' <<<"$output"
 	[ "$(grep -c '^ok' <<<"$output")" -eq 0 ]
 }
+
+@test "nodes whose state directory was missing or unsafe at boot are not run, folded by why, as the runner said it" {
+	boot n1
+	PERNODE_ROOT_WAIT=0 PERNODE_ROOT=$BATS_TEST_TMPDIR/gone boot n2 n3
+	mkdir -p "$ROOT/bin"
+	chmod 777 "$ROOT/bin"
+	boot n4
+	answers_of n1 n2 n3 n4 >answers
+	run -1 --separate-stderr report answers
+	printf '%s\n' "$output"
+	[[ ${lines[0]} =~ ^ok\ +1\ \ n1$ ]]
+	[[ ${lines[1]} =~ ^not\ run:\ refused:\ $ROOT/bin\ is\ writable\ by\ group\ or\ others\ \(drwxrwxrwx\)\ +1\ \ n4$ ]]
+	[[ ${lines[2]} =~ ^not\ run:\ state\ directory\ $BATS_TEST_TMPDIR/gone\ is\ missing\ +2\ \ n\[2-3\]$ ]]
+	[ "${#lines[@]}" -eq 3 ]
+}
