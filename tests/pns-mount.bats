@@ -85,6 +85,20 @@ failed_run() {
 	grep -q 'ok        global/10-a' "$BATS_TEST_TMPDIR/out"
 }
 
+@test "after the wait, a node with a dotted name finds its short-named directory in the late state directory" {
+	rm -r "${ROOT:?}/global"
+	PERNODE_ROOT_WAIT=60 "${SH[@]}" "$PNS" -n n059.cluster start >"$BATS_TEST_TMPDIR/out" 2>&1 3>&- &
+	# shellcheck disable=SC2034 # read by running and reap
+	pid=$!
+	until_true 20 grep -q 'waiting up to 60s' "$BATS_TEST_TMPDIR/out"
+	script n059/10-own
+	script global/10-a
+	reap 60
+	[ "$status" -eq 0 ]
+	[ "$(trace)" = "global/10-a start
+n059/10-own start" ]
+}
+
 @test "PERNODE_ROOT_WAIT runs out into a failed run, exit 6" {
 	rm -r "$ROOT/global"
 	PERNODE_ROOT_WAIT=1 run -6 --separate-stderr pns start

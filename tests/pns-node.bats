@@ -87,6 +87,13 @@ b"; do
 	[[ $stderr == *"node name '@gpu' cannot be a host name"* ]]
 }
 
+@test "a host name of more than 253 bytes is refused, one of 253 taken" {
+	long=$(printf 'n%.0s' $(seq 253))
+	run -0 pns -n "$long" list
+	run -2 --separate-stderr pns -n "${long}n" list
+	[[ $stderr == *"cannot be a host name"* ]]
+}
+
 @test "host names with dots, hyphens, underscores and capitals are taken" {
 	for good in n059.cluster.example.org rack-1_n2 N059 a; do
 		: >"$TRACE"

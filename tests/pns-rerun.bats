@@ -91,6 +91,25 @@ global/20-b"
 	run -0 pns status
 }
 
+@test "start NAME of a refused script runs nothing, says it is refused and why, and fails" {
+	[ "$(id -u)" -eq 0 ] || skip "needs root (chown)"
+	chown 65534 "$ROOT/global/20-b"
+	run -1 pns start 20-b
+	[[ $output == *"refused   global/20-b: owned by uid 65534"* ]]
+	[ -z "$(trace)" ]
+}
+
+@test "start NAME that cannot begin records a whole failed run, never merged into the start before" {
+	run -0 pns start
+	printf '# functions\n' >"$ROOT/functions"
+	chmod 666 "$ROOT/functions"
+	run -6 pns start global/10-a
+	run -1 pns status --machine
+	[ "$(cut -f 7-9 <<<"${lines[0]}")" = "0	1	failed" ]
+	[ "${lines[1]}" = "end	0" ]
+	[ "${#lines[@]}" -eq 2 ]
+}
+
 @test "a rerun never turns a start that failed, was killed or was stopped since into a green one" {
 	export PERNODE_ROOT_WAIT=0
 	mv "$ROOT" "$ROOT.away"
