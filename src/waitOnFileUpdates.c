@@ -123,13 +123,13 @@ operand(int opt)
 
 /*
  * An option that getopt_long(3) refused, as ch (':' or '?') and optopt
- * tell: named in one line that starts as every other message does, then
- * the synopsis (opterr is 0: getopt's own messages name the program by
- * argv[0], often a whole path).  A long option is argv[optind - 1]: only --help and --version
- * are known, and both end the program, so no option before it starts with
- * "--".
+ * tell, named in one line that starts as every other message does
+ * (opterr is 0: getopt's own messages name the program by argv[0], often
+ * a whole path).  A long option is argv[optind - 1]: only --help and
+ * --version are known, and both end the program, so no option before it
+ * starts with "--".
  */
-static NORETURN void
+static void
 badoption(int ch, char *argv[])
 {
 	const char *arg = argv[optind - 1];
@@ -143,8 +143,6 @@ badoption(int ch, char *argv[])
 		warnx("-%c: unknown option", optopt);
 	else
 		warnx("-\\%03o: unknown option", (unsigned)(unsigned char)optopt);
-	usage(stderr);
-	exit(EXIT_USAGE);
 }
 
 static void
@@ -753,6 +751,8 @@ main(int argc, char *argv[])
 			return 0;
 		default:
 			badoption(ch, argv);
+			usage(stderr);
+			return EXIT_USAGE;
 		}
 	}
 	argc -= optind;
