@@ -11,13 +11,45 @@ setup() {
 	    skip "not a git checkout: the packages are built from make dist"
 }
 
-teardown() {
-	rm -rf "$TOP/packaging/build" "$TOP/pernode-services-$VERSION.tar.gz"
+# The packages are built once for the file, each where its tools are
+# installed, and inspected by every test that needs them; the status and
+# output of each build are kept for built.
+setup_file() {
+	git -C "$TOP" rev-parse HEAD >/dev/null 2>&1 || return 0
+	if command -v rpmbuild >/dev/null; then
+		make -s -C "$TOP" rpm >"$BATS_FILE_TMPDIR/rpm.log" 2>&1
+		printf '%s\n' "$?" >"$BATS_FILE_TMPDIR/rpm.rc"
+	fi
+	if command -v dpkg-buildpackage >/dev/null && command -v dh >/dev/null; then
+		make -s -C "$TOP" deb >"$BATS_FILE_TMPDIR/deb.log" 2>&1
+		printf '%s\n' "$?" >"$BATS_FILE_TMPDIR/deb.rc"
+	fi
+}
+
+teardown_file() {
+	local version
+	version=$(sed -n 's/^VERSION = //p' "$TOP/Makefile")
+	rm -rf "$TOP/packaging/build" "$TOP/pernode-services-$version.tar.gz"
+}
+
+# built rpm|deb: skip when the tools to build it are not installed, and
+# fail, with the build's output, when make rpm or make deb failed.
+built() {
+	case $1 in
+	rpm) command -v rpmbuild >/dev/null || skip "rpmbuild not installed (apt-get install rpm)" ;;
+	deb)
+		command -v dpkg-buildpackage >/dev/null || skip "dpkg-buildpackage not installed (apt-get install dpkg-dev debhelper)"
+		command -v dh >/dev/null || skip "debhelper not installed (apt-get install debhelper)"
+		;;
+	esac
+	[ "$(cat "$BATS_FILE_TMPDIR/$1.rc")" = 0 ] || {
+		cat "$BATS_FILE_TMPDIR/$1.log"
+		return 1
+	}
 }
 
 @test "make rpm builds a node RPM and a state RPM holding what the two install places get" {
-	command -v rpmbuild >/dev/null || skip "rpmbuild not installed (apt-get install rpm)"
-	run -0 make -s -C "$TOP" rpm
+	built rpm
 	rpms=$TOP/packaging/build/rpm/RPMS
 	node=$(ls "$rpms"/*/pernode-services-"$VERSION"-1*.rpm)
 	state=$(ls "$rpms"/*/pernode-services-state-"$VERSION"-1*.rpm)
@@ -65,8 +97,7 @@ $STATE/scripts" ]
 }
 
 @test "the RPMs are of the build's architecture, not noarch: -state holds a compiled program" {
-	command -v rpmbuild >/dev/null || skip "rpmbuild not installed (apt-get install rpm)"
-	run -0 make -s -C "$TOP" rpm
+	built rpm
 	arch=$(rpm --eval '%{_target_cpu}')
 	[ "$arch" != noarch ]
 	for name in pernode-services pernode-services-state; do
@@ -77,8 +108,7 @@ $STATE/scripts" ]
 }
 
 @test "the RPM enables the unit at install and disables it at removal, never starting or stopping it" {
-	command -v rpmbuild >/dev/null || skip "rpmbuild not installed (apt-get install rpm)"
-	run -0 make -s -C "$TOP" rpm
+	built rpm
 	node=$(ls "$TOP"/packaging/build/rpm/RPMS/*/pernode-services-"$VERSION"-1*.rpm)
 	scripts=$(rpm -qp --scripts "$node")
 	printf '%s\n' "$scripts"
@@ -119,9 +149,8 @@ $STATE/scripts" ]
 }
 
 @test "rpmlint finds no error in the spec or the RPMs" {
-	command -v rpmbuild >/dev/null || skip "rpmbuild not installed (apt-get install rpm)"
+	built rpm
 	command -v rpmlint >/dev/null || skip "rpmlint not installed (apt-get install rpmlint)"
-	make -s -C "$TOP" rpm >/dev/null 2>&1
 	run rpmlint -r "$TOP/packaging/rpm/pernode-services.rpmlintrc" \
 	    "$TOP"/packaging/build/rpm/RPMS/*/*.rpm \
 	    "$TOP"/packaging/build/rpm/SPECS/pernode-services.spec
@@ -130,9 +159,7 @@ $STATE/scripts" ]
 }
 
 @test "make deb builds a node package and a state package with the init script registered" {
-	command -v dpkg-buildpackage >/dev/null || skip "dpkg-buildpackage not installed (apt-get install dpkg-dev debhelper)"
-	command -v dh >/dev/null || skip "debhelper not installed (apt-get install debhelper)"
-	run -0 make -s -C "$TOP" deb
+	built deb
 	debs=$TOP/packaging/build/deb
 	node=$(ls "$debs"/pernode-services_"$VERSION"-1_all.deb)
 	state=$(ls "$debs"/pernode-services-state_"$VERSION"-1_*.deb)
@@ -174,9 +201,8 @@ $STATE/scripts" ]
 }
 
 @test "lintian finds no error in the Debian packages" {
-	command -v dpkg-buildpackage >/dev/null || skip "dpkg-buildpackage not installed (apt-get install dpkg-dev debhelper)"
+	built deb
 	command -v lintian >/dev/null || skip "lintian not installed (apt-get install lintian)"
-	make -s -C "$TOP" deb >/dev/null 2>&1
 	run lintian --fail-on error "$TOP"/packaging/build/deb/*.changes
 	printf '%s\n' "$output"
 	[ "$status" -eq 0 ]
