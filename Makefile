@@ -10,9 +10,9 @@ PREFIX ?= /usr/local
 # pernode-services on PATH: a symbolic link to INITDIR/pernode-services.
 SBINDIR ?= $(PREFIX)/sbin
 MANDIR ?= $(PREFIX)/share/man
-# The head node's report (pernode-services report) lives here, out of the
-# init directory: it is not an init script.
-LIBEXECDIR ?= $(PREFIX)/libexec
+# The init script's library (scripts/lib: shell and awk), on the node
+# itself: the boot must not need the shared state directory to read it.
+LIBDIR ?= $(PREFIX)/lib/pernode-services
 SYSCONFDIR ?= /etc
 INITDIR ?= $(SYSCONFDIR)/init.d
 # The rotation of the log (/var/log/pernode-services.log).
@@ -107,19 +107,11 @@ src/fuzz-parse: tests/fuzz/parse.c src/parse.c $(HDR)
 	$(FUZZ_CC) -g -O1 -fsanitize=fuzzer,address,undefined \
 	    -o $@ tests/fuzz/parse.c src/parse.c
 
-# One way to write install paths into installed files: this sed script,
-# run over every file that holds one.  It rewrites the built-in defaults
-# of the init script (default_root, default_report, default_configs, the
-# config files it reads, first found first), of the report
-# (default_initdir) and of functions (PERNODE_ROOT), and @INITDIR@ and
-# @STATEDIR@ in the unit; no file holds another's pattern.
-REPORT = $(LIBEXECDIR)/pernode-services/pernode-report
-SUBST = sed -e 's|^default_root=.*|default_root=$(STATEDIR)|' \
-	-e 's|^default_report=.*|default_report=$(REPORT)|' \
-	-e 's|^default_configs=.*|default_configs="$(SYSCONFDIR)/sysconfig/pernode-services $(SYSCONFDIR)/default/pernode-services"|' \
-	-e 's|^default_initdir=.*|default_initdir=$(INITDIR)|' \
-	-e 's|^: "$${PERNODE_ROOT:=.*}"$$|: "$${PERNODE_ROOT:=$(STATEDIR)}"|' \
-	-e 's|@INITDIR@|$(INITDIR)|g' -e 's|@STATEDIR@|$(STATEDIR)|g'
+# The one way to write install paths into installed files: each is
+# written @NAME@ in the source (the init script, functions, the unit),
+# and this sed puts in every one of them.
+SUBST = sed -e 's|@LIBDIR@|$(LIBDIR)|g' -e 's|@STATEDIR@|$(STATEDIR)|g' \
+	-e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' -e 's|@INITDIR@|$(INITDIR)|g'
 
 # Sets the shell variable confdir to CONFDIR, or when that is empty to
 # the directory that the comment on CONFDIR above describes.
@@ -133,8 +125,8 @@ CONFDIR_SH = confdir='$(CONFDIR)' kind=; \
 	done; \
 	: "$${confdir:=$(SYSCONFDIR)/$${kind:-default}}"
 
-# The node image gets the init script, pernode-services on PATH, the unit,
-# the report, the man pages, the logrotate file and an example config
+# The node image gets the init script and its library, pernode-services
+# on PATH, the unit, the man pages, the logrotate file and an example config
 # (never overwriting a config or logrotate file that is there); the state
 # directory gets functions, bin/waitOnFileUpdates and empty global/ and
 # scripts/.
@@ -148,12 +140,11 @@ install-node:
 	$(INSTALL) -d $(DESTDIR)$(INITDIR) $(DESTDIR)$(SBINDIR) \
 	    $(DESTDIR)$(UNITDIR) $(DESTDIR)$(LOGROTATEDIR) \
 	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7 \
-	    $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(LIBEXECDIR)/pernode-services
+	    $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(LIBDIR)
 	$(SUBST) scripts/pernode-services >$(DESTDIR)$(INITDIR)/pernode-services
 	chmod 755 $(DESTDIR)$(INITDIR)/pernode-services
 	ln -sf $(INITDIR)/pernode-services $(DESTDIR)$(SBINDIR)/pernode-services
-	$(SUBST) scripts/pernode-report >$(DESTDIR)$(REPORT)
-	chmod 755 $(DESTDIR)$(REPORT)
+	$(INSTALL) -m 644 scripts/lib/*.sh scripts/lib/*.awk $(DESTDIR)$(LIBDIR)/
 	$(SUBST) packaging/systemd/pernode-services.service \
 	    >$(DESTDIR)$(UNITDIR)/pernode-services.service
 	chmod 644 $(DESTDIR)$(UNITDIR)/pernode-services.service
@@ -183,7 +174,6 @@ install-state: $(PROG)
 uninstall:
 	rm -f $(DESTDIR)$(INITDIR)/pernode-services \
 	    $(DESTDIR)$(SBINDIR)/pernode-services \
-	    $(DESTDIR)$(REPORT) \
 	    $(DESTDIR)$(UNITDIR)/pernode-services.service \
 	    $(DESTDIR)$(MANDIR)/man8/pernode-services.8 \
 	    $(DESTDIR)$(MANDIR)/man7/pernode-functions.7 \
@@ -201,7 +191,9 @@ uninstall:
 		    $(DESTDIR)$$d/pernode-services; then \
 			rm -f $(DESTDIR)$$d/pernode-services; fi; \
 	    done
-	-rmdir $(DESTDIR)$(LIBEXECDIR)/pernode-services 2>/dev/null
+	cd scripts/lib && for f in *.sh *.awk; do \
+		rm -f $(DESTDIR)$(LIBDIR)/$$f; done
+	-rmdir $(DESTDIR)$(LIBDIR) 2>/dev/null
 	-rmdir $(DESTDIR)$(STATEDIR)/bin $(DESTDIR)$(STATEDIR)/global \
 	    $(DESTDIR)$(STATEDIR)/scripts $(DESTDIR)$(STATEDIR) 2>/dev/null
 

@@ -1,4 +1,3 @@
-#!/bin/sh
 # pernode-report: "pernode-services report", the head node's view of every
 # node's last run.  It folds what "pernode-services status --machine"
 # printed on many nodes, gathered by pdsh or clush ("NODE: FIELDS"), into
@@ -9,10 +8,9 @@
 
 # === Settings ================================================================
 
-# "make install INITDIR=..." rewrites default_initdir: where the nodes
-# keep the runner.
-default_initdir=/etc/init.d
-: "${PERNODE_REPORT_COMMAND:=$default_initdir/pernode-services status --machine}"
+# Where the nodes keep the runner: where this node keeps it ($initdir,
+# from the init script's settings).
+: "${PERNODE_REPORT_COMMAND:=$initdir/pernode-services status --machine}"
 : "${PERNODE_REPORT_TIMEOUT:=30}"
 # clush or pdsh; by default clush if installed, else pdsh.
 : "${PERNODE_REPORT_TOOL:=}"
@@ -973,7 +971,7 @@ fan_out() {
 
 # === Main ====================================================================
 
-main() {
+report_main() {
 	parse_args "$@"
 	use_nodeset=0
 	if command -v nodeset >/dev/null && [ "${PERNODE_NODESET-}" != no ]; then
@@ -1008,5 +1006,3 @@ main() {
 		esac
 	fi
 }
-
-main "$@"
