@@ -70,9 +70,3 @@ parse_threshold(const char *s, struct threshold *th)
 	th->since = SINCE_AGO;
 	return parse_seconds(s, &th->t);
 }
-
-double
-tstod(const struct timespec *ts)
-{
-	return (double)ts->tv_sec + (double)ts->tv_nsec / 1e9;
-}

@@ -23,6 +23,5 @@ struct threshold {
 
 const char	*parse_seconds(const char *, struct timespec *);
 const char	*parse_threshold(const char *, struct threshold *);
-double		 tstod(const struct timespec *);
 
 #endif

@@ -3,6 +3,17 @@
  * a reference time, polling stat() with jittered back-off and, on Linux,
  * waking early on inotify events.
  *
+ * Time is a struct timespec throughout, never a double or a count of
+ * nanoseconds: stat(2), clock_gettime(2), pselect(2) and parse_seconds()
+ * all speak it, so no time is converted on its way in or out, and it is
+ * exact to the nanosecond over the whole range of time_t.  A double holds
+ * today's epoch seconds only to a quarter of a microsecond, so an mtime
+ * could round to either side of the reference, and 64-bit nanoseconds end
+ * in 2262, short of the "@T" that parse_seconds() accepts.
+ *
+ * The stages of the wait return 0 or the status to exit with, having said
+ * why; main() returns it.  Lower helpers return -1 as system calls do.
+ *
  * SPDX-License-Identifier: MIT
  */
 
@@ -25,8 +36,8 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
-#include <math.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,20 +50,24 @@
 #define VERSION		"unknown"
 #endif
 
-#if defined(__GNUC__) || defined(__clang__)
-#define NORETURN	__attribute__((__noreturn__))
-#else
-#define NORETURN
-#endif
-
 #define EXIT_TIMEOUT	1
 #define EXIT_USAGE	2
 #define EXIT_NEVER	3	/* a FILE can never become updated */
 #define EXIT_SYSTEM	4	/* out of memory or a failing system call */
 
-#define JITTER		0.10	/* sleeps vary by up to this fraction */
-#define CLOCK_STEP	0.1	/* a wall clock jump beyond this is a step */
-#define LONGEST_NAP	86400.0	/* pselect() timeouts stay well in range */
+#define NSEC		1000000000L
+#define PPM		1000000L
+#define JITTER		100000L	/* sleeps vary by up to 10% (in PPM) */
+
+/* The largest time_t: an integer (POSIX), signed wherever this runs. */
+#define TIME_MAX	((time_t)(((uintmax_t)1 << \
+			    (sizeof(time_t) * CHAR_BIT - 1)) - 1))
+
+static const struct timespec zero;
+/* A wall clock jump beyond this is a step, not NTP's slewing. */
+static const struct timespec clock_step = { 0, 100000000L };
+/* pselect() timeouts stay well in range. */
+static const struct timespec longest_nap = { 86400, 0 };
 
 /*
  * The file clock: Linux stamps files from the tick-granular clock, which
@@ -72,7 +87,7 @@ struct file {
 	ino_t		 ino;
 	off_t		 size;
 	enum { UNSEEN, ABSENT, SEEN } first;	/* what the first look found */
-	double		 changed;	/* monotonic time of the last change, for -s */
+	struct timespec	 changed;	/* monotonic time of the last change, for -s */
 	int		 marked;
 	int		 watched;	/* an inotify watch on the file itself */
 	int		 lasterr;	/* errno of the last stat(), 0 once one works:
@@ -80,22 +95,43 @@ struct file {
 					   names a file that is not there */
 };
 
-static volatile sig_atomic_t gotsig;
-static sigset_t	 catchset;
-static int	 verbose;
-static int	 ifd = -1;		/* inotify descriptor, -1 when polling only */
-static unsigned short seed[3];
-static double	 deadline = HUGE_VAL;	/* monotonic; HUGE_VAL without -t */
+/* The reference time and how files are judged against it: see reference(). */
+struct ref {
+	struct timespec	 t;
+	struct timespec	 wall0, mono0;	/* both clocks when t was taken */
+	struct timespec	 step;		/* the step -v last reported */
+	/* N and boot: t moves with a step of the clock. */
+	int		 relative;
+	/* An mtime equal to t is updated. */
+	int		 inclusive;
+	/* Any change after the first look is an update. */
+	int		 tracking;
+};
 
-/*
- * The reference time and how files are judged against it (see
- * reference()).
- */
-static struct timespec ref;
-static int	 relative;	/* N and boot: moves with a step of the clock */
-static int	 inclusive;	/* an mtime equal to ref is updated */
-static int	 tracking;	/* any change after the first look is an update */
-static double	 wall0, mono0;	/* both clocks when ref was taken */
+/* One wait: its files, its options, and what the rounds carry along. */
+struct wait {
+	struct file	*files;
+	size_t		 n;
+	struct ref	 ref;
+	struct timespec	 interval;	/* -i */
+	struct timespec	 maxinterval;	/* -m */
+	struct timespec	 settle;	/* -s, zero without */
+	struct timespec	 timeout;	/* -t, counted from ref.mono0 */
+	int		 timed;		/* -t was given */
+	int		 verbose;
+	int		 ifd;		/* inotify, -1 when polling only */
+	/*
+	 * Files share a parent: the one watch_parent() watched last, and
+	 * the one watch_self() stat()ed last with its device.
+	 */
+	char		 watchdir[PATH_MAX];
+	char		 statdir[PATH_MAX];
+	dev_t		 statdev;
+	sigset_t	 catchset;	/* SIGINT and SIGTERM */
+	unsigned short	 seed[3];	/* nrand48(3) state */
+};
+
+static volatile sig_atomic_t gotsig;
 
 static void
 usage(FILE *fp)
@@ -151,81 +187,126 @@ onsignal(int sig)
 	gotsig = sig;
 }
 
-static void
-checksig(void)
+/* The status that a caught signal ends the program with, or 0. */
+static int
+interrupted(void)
 {
-	if (gotsig)
-		exit(128 + gotsig);
+	int sig = gotsig;
+
+	return sig ? 128 + sig : 0;
 }
 
-static double
-seconds_arg(int opt, const char *arg)
+static int
+ts_isset(struct timespec t)
 {
-	struct timespec ts;
+	return t.tv_sec != 0 || t.tv_nsec != 0;
+}
+
+/* A duration option's argument: NULL or why it is refused. */
+static const char *
+duration(const char *arg, int positive, struct timespec *ts)
+{
 	const char *why;
 
-	if ((why = parse_seconds(arg, &ts)) != NULL)
-		errx(EXIT_USAGE, "-%c '%s': %s", opt, arg, why);
-	return tstod(&ts);
+	if ((why = parse_seconds(arg, ts)) != NULL)
+		return why;
+	if (positive && !ts_isset(*ts))
+		return "must be more than 0";
+	return NULL;
+}
+
+static int
+gettime(clockid_t id, struct timespec *ts)
+{
+	if (clock_gettime(id, ts) == -1) {
+		warn("clock_gettime");
+		return -1;
+	}
+	return 0;
+}
+
+/* Arithmetic on times whose tv_nsec is in [0, NSEC), as the system's are. */
+static struct timespec
+ts_add(struct timespec a, struct timespec b)
+{
+	a.tv_sec += b.tv_sec;
+	a.tv_nsec += b.tv_nsec;
+	if (a.tv_nsec >= NSEC) {
+		a.tv_sec++;
+		a.tv_nsec -= NSEC;
+	}
+	return a;
 }
 
 static struct timespec
-clock_ts(clockid_t id)
+ts_sub(struct timespec a, struct timespec b)
 {
-	struct timespec ts;
-
-	if (clock_gettime(id, &ts) == -1)
-		err(EXIT_SYSTEM, "clock_gettime");
-	return ts;
-}
-
-static double
-clock_s(clockid_t id)
-{
-	struct timespec ts = clock_ts(id);
-
-	return tstod(&ts);
-}
-
-static struct timespec
-ts_sub(struct timespec a, const struct timespec *b)
-{
-	a.tv_sec -= b->tv_sec;
-	a.tv_nsec -= b->tv_nsec;
+	a.tv_sec -= b.tv_sec;
+	a.tv_nsec -= b.tv_nsec;
 	if (a.tv_nsec < 0) {
 		a.tv_sec--;
-		a.tv_nsec += 1000000000L;
+		a.tv_nsec += NSEC;
 	}
 	return a;
 }
 
 static int
-ts_cmp(const struct timespec *a, const struct timespec *b)
+ts_cmp(struct timespec a, struct timespec b)
 {
-	if (a->tv_sec != b->tv_sec)
-		return a->tv_sec > b->tv_sec ? 1 : -1;
-	if (a->tv_nsec != b->tv_nsec)
-		return a->tv_nsec > b->tv_nsec ? 1 : -1;
+	if (a.tv_sec != b.tv_sec)
+		return a.tv_sec > b.tv_sec ? 1 : -1;
+	if (a.tv_nsec != b.tv_nsec)
+		return a.tv_nsec > b.tv_nsec ? 1 : -1;
 	return 0;
 }
 
 static struct timespec
-ts_shift(struct timespec t, double secs)
+ts_abs(struct timespec t)
 {
-	time_t whole = (time_t)secs;		/* toward zero */
-	double frac = secs - (double)whole;
+	return t.tv_sec < 0 ? ts_sub(zero, t) : t;
+}
 
-	if (frac < 0) {
-		whole--;
-		frac += 1;
+/*
+ * t, not negative, times ppm millionths (ppm at most 2 * PPM), to the
+ * nanosecond below and at most TIME_MAX.  Whole seconds are split at PPM
+ * so that no product overflows.
+ */
+static struct timespec
+ts_ppm(struct timespec t, long ppm)
+{
+	intmax_t q = t.tv_sec / PPM, r = t.tv_sec % PPM;
+	intmax_t ns = (intmax_t)t.tv_nsec * ppm / PPM + r * ppm % PPM * 1000;
+	intmax_t sec = r * ppm / PPM + ns / NSEC;
+
+	if (q > (TIME_MAX - sec) / ppm) {
+		t.tv_sec = TIME_MAX;
+		t.tv_nsec = 0;
+		return t;
 	}
-	t.tv_sec += whole;
-	t.tv_nsec += (long)(frac * 1e9);
-	if (t.tv_nsec >= 1000000000L) {
-		t.tv_sec++;
-		t.tv_nsec -= 1000000000L;
-	}
+	t.tv_sec = (time_t)(q * ppm + sec);
+	t.tv_nsec = (long)(ns % NSEC);
 	return t;
+}
+
+/*
+ * t in seconds to the millisecond, rounded as printf's "%.3f" does, with
+ * a '+' before a positive t if plus ("%+.3f").  The carry of the rounding
+ * is added unsigned: t may be TIME_MAX.
+ */
+static const char *
+ts_fmt(char *buf, size_t len, struct timespec t, int plus)
+{
+	const char *sign = plus ? "+" : "";
+	long ms;
+
+	if (t.tv_sec < 0) {
+		sign = "-";
+		t = ts_abs(t);
+	}
+	ms = (t.tv_nsec + 500000) / 1000000;
+	snprintf(buf, len, "%s%ju.%03ld", sign,
+	    (uintmax_t)t.tv_sec + (uintmax_t)(ms / 1000), ms % 1000);
+	return buf;
 }
 
 /*
@@ -241,66 +322,77 @@ ts_shift(struct timespec t, double secs)
  *    appearing that the first look did not find, are updates too: they
  *    happened after the start, so after the reference, whatever time the
  *    file system put on them.
+ * arg is THRESHOLD as given, for the message when it cannot be used.
  */
-static const char *
-reference(const struct threshold *th)
+static int
+reference(struct ref *ref, const struct threshold *th, const char *arg)
 {
 	struct timespec now;
 #ifdef CLOCK_BOOTTIME
 	struct timespec up;
 #endif
 
-	wall0 = clock_s(CLOCK_REALTIME);
-	mono0 = clock_s(CLOCK_MONOTONIC);
+	if (gettime(CLOCK_REALTIME, &ref->wall0) == -1 ||
+	    gettime(CLOCK_MONOTONIC, &ref->mono0) == -1)
+		return EXIT_SYSTEM;
 	switch (th->since) {
 	case SINCE_EPOCH:
-		ref = th->t;
+		ref->t = th->t;
 		break;
 	case SINCE_AGO:
-		now = clock_ts(FILE_CLOCK);
-		ref = ts_sub(now, &th->t);
-		relative = inclusive = 1;
+		if (gettime(FILE_CLOCK, &now) == -1)
+			return EXIT_SYSTEM;
+		ref->t = ts_sub(now, th->t);
+		ref->relative = ref->inclusive = 1;
 		break;
 	case SINCE_BOOT:
 #ifdef CLOCK_BOOTTIME
-		now = clock_ts(CLOCK_REALTIME);
-		if (clock_gettime(CLOCK_BOOTTIME, &up) == -1)
-			return strerror(errno);
-		ref = ts_sub(now, &up);
-		relative = inclusive = 1;
+		if (gettime(CLOCK_REALTIME, &now) == -1)
+			return EXIT_SYSTEM;
+		if (clock_gettime(CLOCK_BOOTTIME, &up) == -1) {
+			warnx("threshold '%s': %s", arg, strerror(errno));
+			return EXIT_USAGE;
+		}
+		ref->t = ts_sub(now, up);
+		ref->relative = ref->inclusive = 1;
 		break;
 #else
-		return "boot time is not known on this system";
+		warnx("threshold '%s': boot time is not known on this system",
+		    arg);
+		return EXIT_USAGE;
 #endif
 	}
-	now = clock_ts(CLOCK_REALTIME);
-	tracking = ts_cmp(&ref, &now) <= 0;
-	return NULL;
+	if (gettime(CLOCK_REALTIME, &now) == -1)
+		return EXIT_SYSTEM;
+	ref->tracking = ts_cmp(ref->t, now) <= 0;
+	return 0;
 }
 
 /*
- * The reference as it stands now.  NTP slews the monotonic clock with the
- * wall clock, so only a step (settimeofday(2), chronyd's makestep at boot)
- * opens a gap between the two; a relative reference moves with it, as a
- * file written after the step is stamped by the stepped clock.
+ * The reference as it stands at wall and mono, the two clocks read
+ * together.  NTP slews the monotonic clock with the wall clock, so only a
+ * step (settimeofday(2), chronyd's makestep at boot) opens a gap between
+ * the two; a relative reference moves with it, as a file written after
+ * the step is stamped by the stepped clock.
  */
 static struct timespec
-current_ref(void)
+current_ref(struct ref *ref, struct timespec wall, struct timespec mono,
+    int verbose)
 {
-	static double last;
-	double step;
+	struct timespec step;
+	char buf[32];
 
-	if (!relative)
-		return ref;
-	step = (clock_s(CLOCK_REALTIME) - wall0) -
-	    (clock_s(CLOCK_MONOTONIC) - mono0);
-	if (step > -CLOCK_STEP && step < CLOCK_STEP)
-		return ref;
-	if (verbose && fabs(step - last) > CLOCK_STEP)
-		warnx("the clock was stepped by %+.3fs; the threshold moves "
-		    "with it", step);
-	last = step;
-	return ts_shift(ref, step);
+	if (!ref->relative)
+		return ref->t;
+	step = ts_sub(ts_sub(wall, ref->wall0), ts_sub(mono, ref->mono0));
+	if (ts_cmp(ts_abs(step), clock_step) < 0)
+		return ref->t;
+	/* Said once a step, not once a round. */
+	if (verbose && ts_cmp(ts_abs(ts_sub(step, ref->step)), clock_step) > 0)
+		warnx("the clock was stepped by %ss; the threshold moves "
+		    "with it", ts_fmt(buf, sizeof(buf), step, 1));
+	ref->step = step;
+	return ts_add(ref->t, step);
 }
 
 /* A stat() error that waiting will not cure. */
@@ -311,33 +403,35 @@ permanent(int e)
 	    e == ENAMETOOLONG || e == EOVERFLOW;
 }
 
+/* A watch that fails for want of watches leaves the program polling. */
 static void
-watch(const char *path)
+watch(struct wait *w, const char *path)
 {
 #ifdef __linux__
-	if (ifd == -1)
+	if (w->ifd == -1)
 		return;
-	if (inotify_add_watch(ifd, path, IN_CREATE | IN_CLOSE_WRITE |
+	if (inotify_add_watch(w->ifd, path, IN_CREATE | IN_CLOSE_WRITE |
 	    IN_ATTRIB | IN_MOVED_TO | IN_DELETE) != -1)
 		return;
 	switch (errno) {
 	case ENOENT: case ENOTDIR: case EACCES: case ELOOP: case ENAMETOOLONG:
 		return;		/* stat() judges the path; polling finds it */
 	}
-	if (verbose)
+	if (w->verbose)
 		warn("inotify_add_watch %s: polling only", path);
-	close(ifd);
-	ifd = -1;
+	close(w->ifd);
+	w->ifd = -1;
 #else
+	(void)w;
 	(void)path;
 #endif
 }
 
 /*
- * The directory that holds path, in dir (PATH_MAX bytes); 0 when its name
- * is too long.
+ * The directory that holds path, in dir (PATH_MAX bytes).  Returns the
+ * length of its name, 0 when that is too long.
  */
-static int
+static size_t
 parent(const char *path, char *dir)
 {
 	size_t len = strlen(path);
@@ -348,14 +442,15 @@ parent(const char *path, char *dir)
 		len--;
 	while (len > 1 && path[len - 1] == '/')
 		len--;
-	if (len == 0)
-		strcpy(dir, ".");
-	else if (len < PATH_MAX) {
-		memcpy(dir, path, len);
-		dir[len] = '\0';
-	} else
+	if (len == 0) {
+		path = ".";
+		len = 1;
+	}
+	if (len >= PATH_MAX)
 		return 0;
-	return 1;
+	memcpy(dir, path, len);
+	dir[len] = '\0';
+	return len;
 }
 
 /*
@@ -364,15 +459,15 @@ parent(const char *path, char *dir)
  * directory share the watch.
  */
 static void
-watch_parent(const char *path)
+watch_parent(struct wait *w, const char *path)
 {
-	static char last[PATH_MAX];
 	char dir[PATH_MAX];
+	size_t len;
 
-	if (!parent(path, dir) || strcmp(dir, last) == 0)
+	if ((len = parent(path, dir)) == 0 || strcmp(dir, w->watchdir) == 0)
 		return;
-	strcpy(last, dir);
-	watch(dir);
+	memcpy(w->watchdir, dir, len + 1);
+	watch(w, dir);
 }
 
 /*
@@ -385,29 +480,28 @@ watch_parent(const char *path)
  * system is not seen, and is found by polling.
  */
 static void
-watch_self(struct file *f, const struct stat *st)
+watch_self(struct wait *w, struct file *f, const struct stat *st)
 {
-	static char last[PATH_MAX];	/* files share a parent: stat it once */
-	static dev_t lastdev;
 	struct stat lst, pst;
 	char dir[PATH_MAX];
+	size_t len;
 
 	f->watched = 1;
 	if (S_ISDIR(st->st_mode) ||
 	    (lstat(f->path, &lst) == 0 && S_ISLNK(lst.st_mode))) {
-		watch(f->path);
+		watch(w, f->path);
 		return;
 	}
-	if (!parent(f->path, dir))
+	if ((len = parent(f->path, dir)) == 0)
 		return;
-	if (strcmp(dir, last) != 0) {
+	if (strcmp(dir, w->statdir) != 0) {
 		if (stat(dir, &pst) == -1)
 			return;
-		strcpy(last, dir);
-		lastdev = pst.st_dev;
+		memcpy(w->statdir, dir, len + 1);
+		w->statdev = pst.st_dev;
 	}
-	if (lastdev != st->st_dev)
-		watch(f->path);
+	if (w->statdev != st->st_dev)
+		watch(w, f->path);
 }
 
 static void
@@ -422,108 +516,112 @@ record(struct file *f, const struct stat *st)
 static int
 same(const struct file *f, const struct stat *st)
 {
-	return ts_cmp(&st->st_mtim, &f->mtime) == 0 &&
+	return ts_cmp(st->st_mtim, f->mtime) == 0 &&
 	    st->st_dev == f->dev && st->st_ino == f->ino &&
 	    st->st_size == f->size;
 }
 
-/* Whether st, just read, shows f updated: see reference(). */
+/* Whether st, just read, shows f updated against cut: see reference(). */
 static int
-updated(const struct file *f, const struct stat *st, const struct timespec *cut)
+updated(const struct ref *ref, struct timespec cut, const struct file *f,
+    const struct stat *st)
 {
-	int c = ts_cmp(&st->st_mtim, cut);
+	int c = ts_cmp(st->st_mtim, cut);
 
-	if (c > 0 || (c == 0 && inclusive))
+	if (c > 0 || (c == 0 && ref->inclusive))
 		return 1;
-	return tracking && (f->first == ABSENT ||
+	return ref->tracking && (f->first == ABSENT ||
 	    (f->first == SEEN && !same(f, st)));
 }
 
 /*
- * stat() every unmarked file once and mark those updated.  Returns how
- * many are still unmarked.
+ * stat() every unmarked file once and mark those updated against cut;
+ * pending gets how many are still unmarked.
  */
-static size_t
-scan(struct file *files, size_t n)
+static int
+scan(struct wait *w, struct timespec cut, size_t *pending)
 {
-	struct timespec cut = current_ref();
 	struct stat st;
 	struct file *f;
-	size_t pending = 0;
-	int never = 0;
+	int never = 0, status;
 
-	for (f = files; f < files + n; f++) {
-		checksig();
+	*pending = 0;
+	for (f = w->files; f < w->files + w->n; f++) {
+		if ((status = interrupted()) != 0)
+			return status;
 		if (f->marked)
 			continue;
 		if (stat(f->path, &st) == -1) {
 			if (permanent(errno)) {
 				warn("%s", f->path);
 				never = 1;
-			} else if (verbose && errno != ENOENT &&
+			} else if (w->verbose && errno != ENOENT &&
 			    errno != f->lasterr)
 				warn("%s: still waiting", f->path);
 			/* Only a sure absence: EIO says nothing of the file. */
 			if (errno == ENOENT && f->first == UNSEEN)
 				f->first = ABSENT;
 			f->lasterr = errno;
-			pending++;
+			(*pending)++;
 			continue;
 		}
 		f->lasterr = 0;
-		if (!f->watched && ifd != -1)
-			watch_self(f, &st);
-		if (!updated(f, &st, &cut)) {
+		if (!f->watched && w->ifd != -1)
+			watch_self(w, f, &st);
+		if (!updated(&w->ref, cut, f, &st)) {
 			if (f->first != SEEN) {
 				f->first = SEEN;
 				record(f, &st);
 			}
-			pending++;
+			(*pending)++;
 			continue;
 		}
 		f->marked = 1;
 		record(f, &st);
-		if (verbose)
+		if (w->verbose)
 			warnx("%s: updated", f->path);
 	}
-	if (never)
-		exit(EXIT_NEVER);
-	return pending;
+	/* Said after the whole scan, so that each such file is named. */
+	return never ? EXIT_NEVER : 0;
 }
 
 /*
- * For -s: stat() every file again and note the time of any change to its
- * modification time, identity or size.  Returns the time of the latest.
+ * For -s: stat() every file again, at now, and note the time of any
+ * change to its modification time, identity or size; latest gets the
+ * time of the latest.
  */
-static double
-restat(struct file *files, size_t n, double latest)
+static int
+restat(struct wait *w, struct timespec now, struct timespec *latest)
 {
 	struct stat st;
 	struct file *f;
-	double now = clock_s(CLOCK_MONOTONIC);
+	int status;
 
-	for (f = files; f < files + n; f++) {
-		checksig();
+	for (f = w->files; f < w->files + w->n; f++) {
+		if ((status = interrupted()) != 0)
+			return status;
 		if (stat(f->path, &st) == -1) {
-			if (permanent(errno))
-				err(EXIT_NEVER, "%s", f->path);
+			if (permanent(errno)) {
+				warn("%s", f->path);
+				return EXIT_NEVER;
+			}
 			/* Gone for a moment, as in a rename-over. */
-			f->changed = latest = now;
+			f->changed = *latest = now;
 			f->ino = 0;
 			continue;
 		}
 		if (same(f, &st))
 			continue;
 		record(f, &st);
-		f->changed = latest = now;
-		if (verbose)
+		f->changed = *latest = now;
+		if (w->verbose)
 			warnx("%s: changed, settling again", f->path);
 	}
-	return latest;
+	return 0;
 }
 
 static void
-drain(void)
+drain(int ifd)
 {
 #ifdef __linux__
 	union {
@@ -533,170 +631,222 @@ drain(void)
 
 	while (read(ifd, u.buf, sizeof(u.buf)) > 0)
 		;
+#else
+	(void)ifd;
 #endif
 }
 
 /*
- * Sleep up to secs, or less if an inotify event arrives.  The signals are
+ * Sleep up to d, or less if an inotify event arrives.  The signals are
  * unblocked only inside pselect(), so one arriving just before the sleep
  * still ends it at once.
  */
-static void
-nap(double secs)
+static int
+nap(struct wait *w, struct timespec d)
 {
-	struct timespec ts;
 	sigset_t orig;
 	fd_set rfds;
-	int n;
+	int n = 0, e = 0, status;
 
-	if (secs < 0)
-		secs = 0;
-	if (secs > LONGEST_NAP)
-		secs = LONGEST_NAP;
-	ts.tv_sec = (time_t)secs;
-	ts.tv_nsec = (long)((secs - (double)ts.tv_sec) * 1e9);
+	if (d.tv_sec < 0)
+		d = zero;
+	if (ts_cmp(d, longest_nap) > 0)
+		d = longest_nap;
 	FD_ZERO(&rfds);
-	if (ifd != -1)
-		FD_SET(ifd, &rfds);
+	/* Unsigned, as musl's FD_SET() divides it by a size_t. */
+	if (w->ifd != -1)
+		FD_SET((unsigned)w->ifd, &rfds);
 
-	sigprocmask(SIG_BLOCK, &catchset, &orig);
-	checksig();
-	n = pselect(ifd + 1, &rfds, NULL, NULL, &ts, &orig);
+	sigprocmask(SIG_BLOCK, &w->catchset, &orig);
+	if (!gotsig) {
+		n = pselect(w->ifd + 1, &rfds, NULL, NULL, &d, &orig);
+		e = errno;	/* sigprocmask() may change it */
+	}
 	sigprocmask(SIG_SETMASK, &orig, NULL);
-	checksig();
-	if (n == -1 && errno != EINTR)
-		err(EXIT_SYSTEM, "pselect");
+	if ((status = interrupted()) != 0)
+		return status;
+	if (n == -1 && e != EINTR) {
+		errno = e;
+		warn("pselect");
+		return EXIT_SYSTEM;
+	}
 	if (n > 0)
-		drain();
+		drain(w->ifd);
+	return 0;
 }
 
-/* The next sleep: d, give or take JITTER, and never past the deadline. */
-static double
-jittered(double d)
+/* Whether TIMEOUT has run out at now (monotonic). */
+static int
+expired(const struct wait *w, struct timespec now)
 {
-	double left = deadline - clock_s(CLOCK_MONOTONIC);
-
-	d *= 1.0 - JITTER + 2.0 * JITTER * erand48(seed);
-	return d < left ? d : left;
+	return w->timed &&
+	    ts_cmp(ts_sub(now, w->ref.mono0), w->timeout) >= 0;
 }
 
 /*
- * TIMEOUT ran out: name each file not updated (saying which are not there
- * at all, at the last look) or not settled, one a line.
+ * The next sleep after now (monotonic): d, give or take JITTER, and never
+ * past the deadline.  The caller has found that it is not past.
  */
-static NORETURN void
-timedout(struct file *files, size_t n, double settle)
+static struct timespec
+jittered(struct wait *w, struct timespec d, struct timespec now)
 {
-	struct file *f;
-	double now = clock_s(CLOCK_MONOTONIC);
+	struct timespec left;
 
-	for (f = files; f < files + n; f++)
+	d = ts_ppm(d, PPM - JITTER + nrand48(w->seed) % (2 * JITTER));
+	if (!w->timed)
+		return d;
+	left = ts_sub(w->timeout, ts_sub(now, w->ref.mono0));
+	return ts_cmp(d, left) < 0 ? d : left;
+}
+
+/*
+ * TIMEOUT ran out at now: name each file not updated (saying which are
+ * not there at all, at the last look) or, if settling, not settled, one a
+ * line.
+ */
+static int
+timedout(const struct wait *w, struct timespec now, int settling)
+{
+	const struct file *f;
+
+	for (f = w->files; f < w->files + w->n; f++)
 		if (!f->marked && f->lasterr == ENOENT)
 			warnx("%s: no such file", f->path);
 		else if (!f->marked)
 			warnx("%s: not updated", f->path);
-		else if (settle > 0 && now - f->changed < settle)
+		else if (settling &&
+		    ts_cmp(ts_sub(now, f->changed), w->settle) < 0)
 			warnx("%s: not settled", f->path);
-	exit(EXIT_TIMEOUT);
+	return EXIT_TIMEOUT;
 }
 
 /*
  * Waiting for updates: some files are unmarked.  Each round stats them;
- * the sleep between rounds starts at interval and doubles up to
- * maxinterval, and inotify cuts it short.
+ * the sleep between rounds starts at INTERVAL and doubles up to
+ * MAXINTERVAL, and inotify cuts it short.
  */
-static void
-await_updates(struct file *files, size_t n, double interval,
-    double maxinterval)
+static int
+await_updates(struct wait *w)
 {
+	struct timespec interval = w->interval, wall, now, cut, d;
 	size_t pending;
-	double d;
+	char buf[32];
+	int status;
 
-	while ((pending = scan(files, n)) > 0) {
-		if (clock_s(CLOCK_MONOTONIC) >= deadline)
-			timedout(files, n, 0);
-		d = jittered(interval);
-		if (verbose)
-			warnx("%zu of %zu not updated; next check in %.3fs",
-			    pending, n, d);
-		nap(d);
-		interval = interval * 2 < maxinterval ? interval * 2 :
-		    maxinterval;
+	for (;;) {
+		if (gettime(CLOCK_REALTIME, &wall) == -1 ||
+		    gettime(CLOCK_MONOTONIC, &now) == -1)
+			return EXIT_SYSTEM;
+		cut = current_ref(&w->ref, wall, now, w->verbose);
+		if ((status = scan(w, cut, &pending)) != 0 || pending == 0)
+			return status;
+		/* Read again: a scan of many files takes a while. */
+		if (gettime(CLOCK_MONOTONIC, &now) == -1)
+			return EXIT_SYSTEM;
+		if (expired(w, now))
+			return timedout(w, now, 0);
+		d = jittered(w, interval, now);
+		if (w->verbose)
+			warnx("%zu of %zu not updated; next check in %ss",
+			    pending, w->n, ts_fmt(buf, sizeof(buf), d, 0));
+		if ((status = nap(w, d)) != 0)
+			return status;
+		/* Doubled, without overflow: 2i < max is i < max - i. */
+		if (ts_cmp(interval, ts_sub(w->maxinterval, interval)) < 0)
+			interval = ts_add(interval, interval);
+		else
+			interval = w->maxinterval;
 	}
 }
 
 /*
  * Settling: every file is marked, and each file's changed holds when it
  * was last seen to change (at first, the moment the last was marked).
- * Ends once none has changed for settle seconds, looking every step
- * seconds and on inotify events.
+ * Ends once none has changed for SETTLE, looking every INTERVAL (the
+ * first, not the backed-off one) and on inotify events.
  */
-static void
-await_settled(struct file *files, size_t n, double settle, double step)
+static int
+await_settled(struct wait *w)
 {
-	double latest = clock_s(CLOCK_MONOTONIC), left;
+	struct timespec latest, now, quiet, d;
 	size_t i;
+	int status;
 
-	for (i = 0; i < n; i++)
-		files[i].changed = latest;
+	if (gettime(CLOCK_MONOTONIC, &latest) == -1)
+		return EXIT_SYSTEM;
+	for (i = 0; i < w->n; i++)
+		w->files[i].changed = latest;
 	for (;;) {
-		latest = restat(files, n, latest);
-		left = settle - (clock_s(CLOCK_MONOTONIC) - latest);
-		if (left <= 0)
-			return;
-		if (clock_s(CLOCK_MONOTONIC) >= deadline)
-			timedout(files, n, settle);
-		nap(jittered(left < step ? left : step));
+		if (gettime(CLOCK_MONOTONIC, &now) == -1)
+			return EXIT_SYSTEM;
+		if ((status = restat(w, now, &latest)) != 0)
+			return status;
+		if (gettime(CLOCK_MONOTONIC, &now) == -1)
+			return EXIT_SYSTEM;
+		quiet = ts_sub(now, latest);
+		if (ts_cmp(quiet, w->settle) >= 0)
+			return 0;
+		if (expired(w, now))
+			return timedout(w, now, 1);
+		d = ts_sub(w->settle, quiet);
+		if (ts_cmp(w->interval, d) < 0)
+			d = w->interval;
+		if ((status = nap(w, jittered(w, d, now))) != 0)
+			return status;
 	}
 }
 
-static void
-catch_signals(void)
+static int
+catch_signals(struct wait *w)
 {
 	struct sigaction sa;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = onsignal;
 	sigemptyset(&sa.sa_mask);
-	sigemptyset(&catchset);
-	sigaddset(&catchset, SIGINT);
-	sigaddset(&catchset, SIGTERM);
+	sigemptyset(&w->catchset);
+	sigaddset(&w->catchset, SIGINT);
+	sigaddset(&w->catchset, SIGTERM);
 	if (sigaction(SIGINT, &sa, NULL) == -1 ||
 	    sigaction(SIGTERM, &sa, NULL) == -1)
-		err(EXIT_SYSTEM, "sigaction");
+		return -1;
+	return 0;
 }
 
 /*
  * Nodes booted together run the same image with the same pids, so the
- * clock's nanoseconds carry most of what sets their jitter apart.
+ * clock's nanoseconds (the start's, taken with the reference) carry most
+ * of what sets their jitter apart.
  */
 static void
-seed_jitter(void)
+seed_jitter(struct wait *w)
 {
-	struct timespec ts = clock_ts(CLOCK_REALTIME);
+	struct timespec ts = w->ref.wall0;
 
-	seed[0] = (unsigned short)ts.tv_nsec;
-	seed[1] = (unsigned short)(ts.tv_nsec >> 16 ^ ts.tv_sec);
-	seed[2] = (unsigned short)getpid();
+	w->seed[0] = (unsigned short)ts.tv_nsec;
+	w->seed[1] = (unsigned short)(ts.tv_nsec >> 16 ^ ts.tv_sec);
+	w->seed[2] = (unsigned short)getpid();
 }
 
-/* Watches come first, so that no update slips in after a stat(). */
+/*
+ * Watches come first, so that no update slips in after a stat().  Without
+ * inotify the program polls; -v says so.
+ */
 static void
-watch_all(const struct file *files, size_t n)
+watch_all(struct wait *w)
 {
 #ifdef __linux__
 	size_t i;
 
-	if ((ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) == -1) {
-		if (verbose)
+	if ((w->ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) == -1) {
+		if (w->verbose)
 			warn("inotify_init1: polling only");
 		return;
 	}
-	for (i = 0; i < n && ifd != -1; i++)
-		watch_parent(files[i].path);
+	for (i = 0; i < w->n && w->ifd != -1; i++)
+		watch_parent(w, w->files[i].path);
 #else
-	(void)files;
-	(void)n;
+	(void)w;
 #endif
 }
 
@@ -708,43 +858,43 @@ main(int argc, char *argv[])
 		{ "version",	no_argument,	NULL,	'V' },
 		{ NULL,		0,		NULL,	0 }
 	};
+	struct wait w;
 	struct threshold th;
-	struct file *files;
 	const char *why;
-	double interval = 1, maxinterval = 60, settle = 0, timeout = -1;
-	size_t i, n;
-	int ch, poll_only = 0;
+	size_t i;
+	int ch, poll_only = 0, status;
+
+	memset(&w, 0, sizeof(w));
+	w.interval.tv_sec = 1;
+	w.maxinterval.tv_sec = 60;
+	w.ifd = -1;
 
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, ":hi:m:ps:t:v", longopts,
 	    NULL)) != -1) {
+		why = NULL;
 		switch (ch) {
 		case 'h':
 			usage(stdout);
 			return 0;
 		case 'i':
-			interval = seconds_arg(ch, optarg);
-			if (interval <= 0)
-				errx(EXIT_USAGE, "-i '%s': must be more than 0",
-				    optarg);
+			why = duration(optarg, 1, &w.interval);
 			break;
 		case 'm':
-			maxinterval = seconds_arg(ch, optarg);
-			if (maxinterval <= 0)
-				errx(EXIT_USAGE, "-m '%s': must be more than 0",
-				    optarg);
+			why = duration(optarg, 1, &w.maxinterval);
 			break;
 		case 'p':
 			poll_only = 1;
 			break;
 		case 's':
-			settle = seconds_arg(ch, optarg);
+			why = duration(optarg, 0, &w.settle);
 			break;
 		case 't':
-			timeout = seconds_arg(ch, optarg);
+			why = duration(optarg, 0, &w.timeout);
+			w.timed = 1;
 			break;
 		case 'v':
-			verbose = 1;
+			w.verbose = 1;
 			break;
 		case 'V':
 			printf("waitOnFileUpdates %s\n", VERSION);
@@ -754,6 +904,8 @@ main(int argc, char *argv[])
 			usage(stderr);
 			return EXIT_USAGE;
 		}
+		if (why != NULL)
+			errx(EXIT_USAGE, "-%c '%s': %s", ch, optarg, why);
 	}
 	argc -= optind;
 	argv += optind;
@@ -765,33 +917,28 @@ main(int argc, char *argv[])
 	}
 	if ((why = parse_threshold(argv[0], &th)) != NULL)
 		errx(EXIT_USAGE, "threshold '%s': %s", argv[0], why);
-	argc--;
-	argv++;
-	for (i = 0; i < (size_t)argc; i++)
+	for (i = 1; i < (size_t)argc; i++)
 		if (argv[i][0] == '\0')
-			errx(EXIT_USAGE, "FILE %zu: empty file name", i + 1);
-	if (interval > maxinterval)
-		interval = maxinterval;
+			errx(EXIT_USAGE, "FILE %zu: empty file name", i);
+	if (ts_cmp(w.interval, w.maxinterval) > 0)
+		w.interval = w.maxinterval;
 
-	n = (size_t)argc;
-	if ((files = calloc(n, sizeof(*files))) == NULL)
+	/* Taken first: whatever comes after it is after the start. */
+	if ((status = reference(&w.ref, &th, argv[0])) != 0)
+		return status;
+	if (catch_signals(&w) == -1)
+		err(EXIT_SYSTEM, "sigaction");
+	seed_jitter(&w);
+	w.n = (size_t)argc - 1;
+	if ((w.files = calloc(w.n, sizeof(*w.files))) == NULL)
 		err(EXIT_SYSTEM, "calloc");
-	for (i = 0; i < n; i++)
-		files[i].path = argv[i];
-
-	if ((why = reference(&th)) != NULL)
-		errx(EXIT_USAGE, "threshold '%s': %s", argv[-1], why);
-	catch_signals();
-	seed_jitter();
-	if (timeout >= 0)
-		deadline = clock_s(CLOCK_MONOTONIC) + timeout;
+	for (i = 0; i < w.n; i++)
+		w.files[i].path = argv[i + 1];
 	if (!poll_only)
-		watch_all(files, n);
+		watch_all(&w);
 
-	await_updates(files, n, interval, maxinterval);
-	/* -s looks at the first INTERVAL, not the backed-off one. */
-	if (settle > 0)
-		await_settled(files, n, settle, interval);
-	free(files);
-	return 0;
+	if ((status = await_updates(&w)) == 0 && ts_isset(w.settle))
+		status = await_settled(&w);
+	free(w.files);
+	return status;
 }

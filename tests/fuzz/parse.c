@@ -22,6 +22,13 @@
 
 #include "../../src/parse.h"
 
+/* ts as a double, for comparing with strtod(3). */
+static double
+tstod(const struct timespec *ts)
+{
+	return (double)ts->tv_sec + (double)ts->tv_nsec / 1e9;
+}
+
 /* The grammar, said a second way: no more than one '.', and a digit. */
 static int
 well_formed(const char *s)
