@@ -6,8 +6,6 @@
 
 load helpers
 
-REPORT=$TOP/scripts/pernode-report
-
 setup() {
 	pns_setup
 	script global/10-a
@@ -22,7 +20,7 @@ teardown() {
 
 # report ARGS...: the report under the shell of this pass.
 report() {
-	"${SH[@]}" "$REPORT" "$@"
+	"${SH[@]}" "$PNS" report "$@"
 }
 
 # sealed_bin: $BATS_TEST_TMPDIR/bin holding only what the report needs
@@ -186,7 +184,7 @@ answers_of() {
 	run -2 --separate-stderr report -w
 	[[ ${stderr_lines[0]} == *"option -w needs a value" ]]
 	run -2 --separate-stderr report -w 'n[1-' -
-	[[ $stderr == *'bad node set "n[1-": missing "]"'* ]]
+	[[ $stderr == *'bad node set "n[1-": missing ] in "n[1-"'* ]]
 }
 
 @test "the runner hands report its arguments and the caller's environment" {
@@ -194,10 +192,10 @@ answers_of() {
 	answers_of n1 >answers
 	run -0 pns report answers
 	[[ $output =~ ^ok\ +1\ \ n1$ ]]
-	# Run by a bare name, it will not guess ./pernode-report.
+	# Run by a bare name, it will not guess where its library is.
 	cd "$TOP/scripts"
 	run -6 --separate-stderr "${SH[@]}" pernode-services report -
-	[ "$stderr" = "pernode-services: report: cannot tell where pernode-report is (run this file by its path)" ]
+	[ "$stderr" = "pernode-services: cannot tell where the library is (run this file by its path)" ]
 	cd "$BATS_TEST_TMPDIR"
 	mkdir bin
 	printf '#!/bin/sh\nprintf "%%s\\n" "$MY_AGENT" "$@" >"%s/args"\n' "$BATS_TEST_TMPDIR" >bin/pdsh
@@ -263,16 +261,33 @@ status
 	[ "$stderr" = "pernode-services report: PERNODE_REPORT_TOOL 'ssh' is neither clush nor pdsh" ]
 }
 
-@test "without nodeset, -w expands lists and ranges itself and refuses groups" {
+@test "without nodeset, -w expands lists, ranges, steps and operators itself, and refuses groups, saying so as the groups file would" {
 	sealed_bin
 	printf '#!/bin/sh\nexit 0\n' >bin/pdsh
 	chmod 755 bin/pdsh
 	PATH=$BATS_TEST_TMPDIR/bin run -1 report -w 'n[08-10],gpu[1-2]x[1-2],login'
 	[[ ${lines[0]} =~ ^no\ answer\ +8\ \ gpu\[1-2\]x\[1-2\],login,n\[08-10\]$ ]]
+	PATH=$BATS_TEST_TMPDIR/bin run -1 report -w 'n[01-12/2]!n[05-07],n20&n[01-20]'
+	[ "$output" = 'no answer      5  n[01,03,09,11,20]' ]
 	run -2 --separate-stderr report -w '@gpu' -
-	[ "$stderr" = 'pernode-services report: bad node set "@gpu": groups and operators need nodeset(1) (ClusterShell)' ]
+	[ "$stderr" = 'pernode-services report: bad node set "@gpu": groups need nodeset(1) (ClusterShell)' ]
 	run -2 --separate-stderr report -w 'n[5-1]' -
-	[ "$stderr" = 'pernode-services report: bad node set "n[5-1]": bad range "5-1"' ]
+	[ "$stderr" = 'pernode-services report: bad node set "n[5-1]": range "5-1" goes down' ]
+	run -2 --separate-stderr report -w 'n[1-3/0]' -
+	[ "$stderr" = 'pernode-services report: bad node set "n[1-3/0]": step of 0 in "1-3/0"' ]
+	run -2 --separate-stderr report -w 'n1,' -
+	[ "$stderr" = 'pernode-services report: bad node set "n1,": missing node set operand after ","' ]
+}
+
+@test "without nodeset, a set with steps or operators reaches pdsh as the names expanded, which pdsh cannot read itself" {
+	sealed_bin
+	printf '#!/bin/sh\nprintf "%%s\\n" "$@" >"%s/args"\n' "$BATS_TEST_TMPDIR" >bin/pdsh
+	chmod 755 bin/pdsh
+	PATH=$BATS_TEST_TMPDIR/bin run -1 report -w 'n[1-5/2]!n3'
+	[ "$output" = 'no answer      2  n[1,5]' ]
+	[[ $(sed -n 2p args) == ^*/expected ]]
+	PATH=$BATS_TEST_TMPDIR/bin run -1 report -w 'n[1-2]'
+	[ "$(sed -n 2p args)" = 'n[1-2]' ]
 }
 
 @test "without nodeset, -w reads padded ranges as decimal under busybox awk too" {

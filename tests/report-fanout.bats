@@ -6,8 +6,6 @@
 
 load helpers
 
-REPORT=$TOP/scripts/pernode-report
-
 setup() {
 	common_setup
 	export PERNODE_NODESET=no
@@ -42,7 +40,7 @@ teardown() {
 hung() {
 	command -v "$1" >/dev/null || skip "$1 not installed (see tests/deps)"
 	SECONDS=0
-	PERNODE_REPORT_TOOL=$1 run -1 --separate-stderr timeout 50 "$REPORT" -w 'n[1-3]' -t 2 -R exec
+	PERNODE_REPORT_TOOL=$1 run -1 --separate-stderr timeout 50 "$PNS" report -w 'n[1-3]' -t 2 -R exec
 	printf '%s\n%s\n' "$output" "$stderr"
 	[ "$SECONDS" -lt 40 ]
 	[[ ${lines[0]} =~ ^ok\ +2\ \ n\[1,3\]$ ]]
@@ -55,7 +53,7 @@ hung() {
 # resolved, n5 has no runner, n7 fails saying nothing (TOOL says how).
 unreachable() {
 	command -v "$1" >/dev/null || skip "$1 not installed (see tests/deps)"
-	PERNODE_REPORT_TOOL=$1 run -1 --separate-stderr timeout 50 "$REPORT" -w 'n[1,4-7]' -R exec
+	PERNODE_REPORT_TOOL=$1 run -1 --separate-stderr timeout 50 "$PNS" report -w 'n[1,4-7]' -R exec
 	printf '%s\n%s\n' "$output" "$stderr"
 	[ "${#lines[@]}" -eq 4 ]
 	[[ ${lines[0]} =~ ^ok\ +1\ \ n1$ ]]
@@ -82,13 +80,13 @@ unreachable() {
 
 @test "pdsh's short labels of fully qualified names are read as those names, each node once" {
 	command -v pdsh >/dev/null || skip "pdsh not installed (see tests/deps)"
-	PERNODE_REPORT_TOOL=pdsh run -0 --separate-stderr timeout 50 "$REPORT" \
+	PERNODE_REPORT_TOOL=pdsh run -0 --separate-stderr timeout 50 "$PNS" report \
 	    -w 'n[1,3].example.com' -R exec
 	printf '%s\n%s\n' "$output" "$stderr"
 	[[ $output =~ ^ok\ +2\ \ n\[1,3\]\.example\.com$ ]]
 	# (pdsh cuts only a domain they all share: one short name for two
 	# expected names is never seen, and never guessed.)
-	PERNODE_REPORT_TOOL=pdsh run -0 --separate-stderr timeout 50 "$REPORT" \
+	PERNODE_REPORT_TOOL=pdsh run -0 --separate-stderr timeout 50 "$PNS" report \
 	    -w 'n1.a.example,n1.b.example' -R exec
 	[[ $output =~ ^ok\ +2\ \ n1\.a\.example,n1\.b\.example$ ]]
 }

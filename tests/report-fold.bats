@@ -8,8 +8,6 @@
 
 load helpers
 
-REPORT=$TOP/scripts/pernode-report
-
 setup() {
 	common_setup
 	: "${FOLD_SEED:=$RANDOM}"
@@ -87,7 +85,7 @@ report_folds() {
 
 # The checks that under_each_awk runs under each awk, one a test below.
 folds_as_expected() {
-	PERNODE_NODESET=no run -1 "$REPORT" answers
+	PERNODE_NODESET=no run -1 "$PNS" report answers
 	printf '%s\n' "$output" >report
 	report_folds report >got
 	[ "$(wc -l <got)" -eq 300 ]
@@ -95,7 +93,7 @@ folds_as_expected() {
 }
 
 folds_by_reason() {
-	PERNODE_NODESET=no run -1 --separate-stderr "$REPORT" -w 'n[1-4,12]' answers
+	PERNODE_NODESET=no run -1 --separate-stderr "$PNS" report -w 'n[1-4,12]' answers
 	printf '%s\n' "$output"
 	[ "${#lines[@]}" -eq 4 ]
 	[[ ${lines[0]} =~ ^ok\ +1\ \ n1$ ]]
@@ -105,7 +103,7 @@ folds_by_reason() {
 }
 
 prints_raw_lines() {
-	PERNODE_NODESET=no run -1 --separate-stderr "$REPORT" -v answers
+	PERNODE_NODESET=no run -1 --separate-stderr "$PNS" report -v answers
 	printf '%s\n' "$output" "$stderr"
 	[ "${#lines[@]}" -eq 3 ]
 	[[ ${lines[0]} =~ ^ok\ +1\ \ n1$ ]]
@@ -136,7 +134,7 @@ prints_raw_lines() {
 		for name in $set; do
 			printf 'set001 %s\n' "$name"
 		done | answers_from >answers
-		PERNODE_NODESET=no run -1 "$REPORT" answers
+		PERNODE_NODESET=no run -1 "$PNS" report answers
 		report_folds <(printf '%s\n' "$output")
 	done >got
 	[ "$(cat got)" = "set001 n[02,99,100]
@@ -151,7 +149,7 @@ set001 n[8-10,007]" ]
 	need_clustershell
 	random_sets 2 >sets
 	answers_from <sets >answers
-	PERNODE_NODESET=no run -1 "$REPORT" answers
+	PERNODE_NODESET=no run -1 "$PNS" report answers
 	printf '%s\n' "$output" >report
 	report_folds report >got
 	[ "$(wc -l <got)" -eq 300 ]
@@ -182,7 +180,7 @@ sys.exit(bad > 0)
 	done >sets
 	printf 'set002 r1n01\nset002 r1n02\nset002 r2n01\nset002 r2n02\nset002 r3n05\n' >>sets
 	answers_from <sets >answers
-	PERNODE_NODESET=no run -1 "$REPORT" answers
+	PERNODE_NODESET=no run -1 "$PNS" report answers
 	printf '%s\n' "$output" >report
 	report_folds report >got
 	[ "$(cat got)" = "set001 r[1-4]n[01-16]
@@ -203,7 +201,7 @@ set002 r[1-2]n[01-02],r3n05" ]
 	# other vectors than nodeset does.
 	random_sets 2 >sets
 	answers_from <sets >answers
-	PATH=$BATS_TEST_TMPDIR/bin:$PATH run -1 "$REPORT" answers
+	PATH=$BATS_TEST_TMPDIR/bin:$PATH run -1 "$PNS" report answers
 	printf '%s\n' "$output" >report
 	[ "$(cat calls)" = "-f" ]
 	clustershell_folds <sets | diff - <(report_folds report)
@@ -214,7 +212,7 @@ set002 r[1-2]n[01-02],r3n05" ]
 	printf '#!/bin/sh\necho "nodeset: broken" >&2\nexit 1\n' >bin/nodeset
 	chmod 755 bin/nodeset
 	printf 'set001 n1\nset001 n2\nset001 n3\n' | answers_from >answers
-	PATH=$BATS_TEST_TMPDIR/bin:$PATH run -1 --separate-stderr "$REPORT" answers
+	PATH=$BATS_TEST_TMPDIR/bin:$PATH run -1 --separate-stderr "$PNS" report answers
 	[ "$output" = "set001: failed, exit 1      3  n[1-3]" ]
 	[ "$stderr" = "nodeset: broken" ]
 }
@@ -260,7 +258,7 @@ failed_run() {
 		printf 'clush: n[5-6]: exited with exit code 255\n'
 		printf 'clush: n5: exited with exit code 1\n'
 	} >answers
-	PERNODE_NODESET=no run -1 --separate-stderr "$REPORT" answers
+	PERNODE_NODESET=no run -1 --separate-stderr "$PNS" report answers
 	printf '%s\n' "$output" "$stderr"
 	[ "$output" = "no answer: command timeout                1  n4
 no answer: exited with exit code 255      2  n[5-6]" ]
@@ -271,7 +269,7 @@ no answer: exited with exit code 255      2  n[5-6]" ]
 		printf 'n1: no route from n10 to n1.ib or n1x, says n1\n'
 		printf 'n2: \033[31m%s\n' "$(printf 'x%.0s' $(seq 100))"
 	} >answers
-	PERNODE_NODESET=no run -1 --separate-stderr "$REPORT" answers
+	PERNODE_NODESET=no run -1 --separate-stderr "$PNS" report answers
 	printf '%s\n' "$output" "$stderr"
 	[ "${lines[0]}" = "no answer: ?[31m$(printf 'x%.0s' $(seq 72))...      1  n2" ]
 	[ "${lines[1]}" = "no answer: no route from n10 to %h.ib or n1x, says %h                                            1  n1" ]
@@ -288,7 +286,7 @@ no answer: exited with exit code 255      2  n[5-6]" ]
 	} >answers
 	under_each_awk prints_raw_lines
 	# Without -v, the same report, and the counts alone.
-	PERNODE_NODESET=no run -1 --separate-stderr "$REPORT" answers
+	PERNODE_NODESET=no run -1 --separate-stderr "$PNS" report answers
 	[ "${#lines[@]}" -eq 3 ]
 	[ "${#stderr_lines[@]}" -eq 3 ]
 }
@@ -305,7 +303,7 @@ no answer: exited with exit code 255      2  n[5-6]" ]
 		printf 'n2: script\tglobal/10-a\tfailed\t137\t0.01\n'
 		printf 'n2: end\t1\n'
 	} >answers
-	PERNODE_NODESET=no run -1 --separate-stderr "$REPORT" answers
+	PERNODE_NODESET=no run -1 --separate-stderr "$PNS" report answers
 	printf '%s\n' "$output" "$stderr"
 	[ "$output" = "global/10-a: killed by signal 9       2  n[1-2]
 global/20-b: killed by signal 15      1  n1
@@ -322,7 +320,7 @@ global/40-d: failed, exit 193         1  n1" ]
 		printf 'n4: script\tglobal/10-a\tfailed\t1\t0.01\nn4: end\t1\n'
 		failed_run n5 'state directory /opt/perceus/state/lib/perceus/init.d is missing'
 	} >answers
-	PERNODE_NODESET=no run -1 --separate-stderr "$REPORT" answers
+	PERNODE_NODESET=no run -1 --separate-stderr "$PNS" report answers
 	printf '%s\n' "$output" "$stderr"
 	[ "$output" = "ok                                                                             1  n1
 global/10-a: failed, exit 1                                                    1  n4
@@ -331,7 +329,7 @@ interrupted                                                                    1
 	[ -z "$stderr" ]
 	# Alone, they are not ok.
 	grep -v '^n[14]:' answers >failed
-	PERNODE_NODESET=no run -1 --separate-stderr "$REPORT" failed
+	PERNODE_NODESET=no run -1 --separate-stderr "$PNS" report failed
 }
 
 @test "a node whose start ran chosen scripts only is never ok, and its failures are listed" {
@@ -342,7 +340,7 @@ interrupted                                                                    1
 		run_line n3 1 1 partial -
 		printf 'n3: script\tglobal/10-a\tfailed\t3\t0.01\nn3: end\t1\n'
 	} >answers
-	PERNODE_NODESET=no run -1 --separate-stderr "$REPORT" answers
+	PERNODE_NODESET=no run -1 --separate-stderr "$PNS" report answers
 	[ "$output" = "ok                               1  n1
 global/10-a: failed, exit 3      1  n3
 chosen scripts only              2  n[2-3]" ]
@@ -354,7 +352,7 @@ chosen scripts only              2  n[2-3]" ]
 		failed_run n2 'refused: /srv/state/functions is writable by group or others (-rw-rw-rw-)'
 		failed_run n3 'state directory /srv/state is not mounted (no global/)'
 	} >answers
-	PERNODE_NODESET=no run -1 --separate-stderr "$REPORT" answers
+	PERNODE_NODESET=no run -1 --separate-stderr "$PNS" report answers
 	printf '%s\n' "$output" "$stderr"
 	[ "$output" = "not run: refused: /srv/state/functions is writable by group or others (-rw-rw-rw-)      1  n2
 not run: state directory /srv/state is not mounted (no global/)                         2  n[1,3]" ]
@@ -370,7 +368,7 @@ not run: state directory /srv/state is not mounted (no global/)                 
 		failed_run n3 $'state directory \033[2J is missing'
 		failed_run n4 'state directory /srv/state is missing'
 	} >answers
-	PERNODE_NODESET=no run -1 --separate-stderr "$REPORT" answers
+	PERNODE_NODESET=no run -1 --separate-stderr "$PNS" report answers
 	printf '%s\n' "$output" "$stderr"
 	[ "$output" = "not run: state directory /srv/state is missing      1  n4
 no usable answer                                    3  n[1-3]" ]
@@ -381,7 +379,7 @@ pernode-services report: answers cut short from: n[1-2]" ]
 @test "a run line of 9 fields, from a version before DETAIL, is read as before, beside one of 10" {
 	{ ok_answer n1; ok_answer n2 -; ok_answer n3; } >answers
 	[ "$(grep -c $'\tdone$' answers)" -eq 2 ]
-	PERNODE_NODESET=no run -0 --separate-stderr "$REPORT" answers
+	PERNODE_NODESET=no run -0 --separate-stderr "$PNS" report answers
 	[ "$output" = "ok      3  n[1-3]" ]
 	[ -z "$stderr" ]
 }

@@ -7,8 +7,6 @@
 
 load helpers
 
-REPORT=$TOP/scripts/pernode-report
-
 setup() {
 	common_setup
 	: "${FUZZ_SEED:=$RANDOM}"
@@ -30,7 +28,7 @@ whole() {
 
 # report_of FILE: report on FILE, stdout and stderr apart, within 20 s.
 report_of() {
-	run --separate-stderr timeout 20 "$REPORT" "$1"
+	run --separate-stderr timeout 20 "$PNS" report "$1"
 	[ "$status" -eq 0 ] || [ "$status" -eq 1 ]
 }
 
@@ -48,7 +46,7 @@ report_of() {
 				else printf "%c", 1 + int(rand() * 255)
 			}
 		}' >bytes
-		run -1 --separate-stderr timeout 20 "$REPORT" bytes
+		run -1 --separate-stderr timeout 20 "$PNS" report bytes
 		# Every complaint is one line of ours, and no node is ok.
 		if grep -v '^pernode-services report: ' <<<"$stderr" ||
 		    grep '^ok ' <<<"$output"; then
@@ -58,7 +56,7 @@ report_of() {
 	done
 	# NUL bytes, and a line of 3 MB with no newline at all.
 	{ whole n1; printf 'n2: r\0un\tx\n\0\0\n'; head -c 3000000 /dev/zero | tr '\0' x; } >bytes
-	run -1 --separate-stderr timeout 20 "$REPORT" bytes
+	run -1 --separate-stderr timeout 20 "$PNS" report bytes
 	[[ ${lines[0]} =~ ^ok\ +1\ \ n1$ ]]
 	# (n2's line is no answer, but what it said: "?" for its NUL.)
 	[[ ${lines[1]} =~ ^no\ answer:\ r\?un\ x\ +1\ \ n2$ ]]
