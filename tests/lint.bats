@@ -82,3 +82,76 @@ sources() {
 	# SC2016: the tests hand code in single quotes to other shells.
 	shellcheck -s bash -e SC2154,SC2016 tests/*.bats tests/e2e/*.bats
 }
+
+# gawk_lint ARG...: gawk --posix --lint ARG..., the program's own output
+# dropped, and on stdout gawk's warnings, but for those about what POSIX
+# defines and these programs use on purpose: an element never set, or a
+# substring past the end, read as ""; an empty subscript; /dev/stderr
+# left to close at exit; and a function of the node-set library that
+# this one program does not call.
+gawk_lint() {
+	gawk --posix --lint "$@" 2>&1 >/dev/null | grep '^gawk: ' |
+	    grep -Ev 'reference to uninitialized element|substr: (start index [0-9]+ is past end of string|source string is zero length)|subscript of array .* is null string|no explicit close of file .?/dev/stderr|function .ns_[a-z_]+. defined but never called directly' ||
+	    true
+}
+
+@test "gawk --posix --lint finds nothing in the awk of scripts/lib, each program run on input that reaches its parts" {
+	command -v gawk >/dev/null || skip "gawk not installed (package gawk; see tests/deps)"
+	lib=scripts/lib
+	cd "$BATS_TEST_TMPDIR"
+	cat >groups <<-'EOF'
+	# every kind of line and term
+	compute: n[001-100]  rack[1-2]n[01-04]
+	gpu: n[001-016/3],n099 n1[1-2] n[1-2]0 n%1
+	cpu: @compute!@gpu
+	odd: @compute&n[001-099/2]^n001 @nowhere
+	big: n[99999999999999999990-99999999999999999999/3]
+	a: @b
+	b: @a,n1
+	empty:
+	bad: n[1-3
+	bad2 n1
+	gpu: n1
+	bad3: n[5-1]
+	bad4: n[01-100],n[1-2][3]
+	EOF
+	printf 'n1\nn3\nn5\n' >expected
+	{
+		printf 'n1: run\tstart\tb\t1\t2\tyes\t2\t1\tdone\n'
+		printf 'n1: script\tglobal/10-a\tok\t0\t0.01\n'
+		printf 'n1: script\tglobal/20-b\tfailed\t137\t0.02\tnew\n'
+		printf 'n1: end\t2\n'
+		printf 'n2: ssh: Could not resolve hostname n2\n'
+		printf 'pdsh@head: n3: command timeout\n'
+		printf 'clush: n[4-5/1]: exited with exit code 255\n'
+		printf 'garbage\n'
+		printf 'n6: run\tstart\tb\t1\t2\tno\t0\t0\tdone\n'
+		printf 'n6: end\t0\n'
+		printf 'n7: run\tstart\tb\t1\t2\tyes\t0\t1\tfailed\tstate directory /x is missing\n'
+		printf 'n7: end\t0\n'
+		printf 'n8: script\tx\tok\t0\t1\n'
+		printf 'n9: newer\tx\n'
+	} >answers
+	out=$(
+		for v in 0 1; do
+			gawk_lint -v node=n005.cluster -v short=n005 -v verbose="$v" \
+			    -f "$TOP/$lib/nodeset.awk" -f "$TOP/$lib/groups.awk" groups
+		done
+		for w in 'n[1-9/2]!n3,x1[1-12],n[01-03]0^n010&n[1-12]' 'n[1-' '@gpu'; do
+			PERNODE_W=$w gawk_lint -v mode=expand -f "$TOP/$lib/nodeset.awk" \
+			    -f "$TOP/$lib/report.awk" </dev/null
+		done
+		PERNODE_TMP=$BATS_TEST_TMPDIR gawk_lint -v mode=report -v nodeset=0 \
+		    -v verbose=1 -f "$TOP/$lib/nodeset.awk" -f "$TOP/$lib/report.awk" \
+		    phase=expect expected phase=answers answers
+		# Any other program: on no input, where a variable never set is
+		# no fault, with the library if it uses it.
+		for f in "$TOP/$lib"/*.awk; do
+			case ${f##*/} in nodeset.awk | groups.awk | report.awk) continue ;; esac
+			set -- -f "$f"
+			! grep -q 'ns_[a-z]*(' "$f" || set -- -f "$TOP/$lib/nodeset.awk" "$@"
+			gawk_lint "$@" </dev/null | grep -v 'reference to uninitialized variable' || true
+		done
+	)
+	[ -z "$out" ] || { printf '%s\n' "$out"; false; }
+}
