@@ -163,8 +163,8 @@ pns_setup() {
 # Let other users reach BATS_TEST_TMPDIR: search permission on it and on
 # the directories bats made above it.  The checkout itself may be out of
 # their reach (a clone in /root or in a mktemp -d directory is 0700), so
-# they get copies of the runner and the waiter in it: $PNS_OTHER and
-# $WFU_OTHER.
+# they get copies of the runner (with its library, lib/ beside it) and the
+# waiter in it: $PNS_OTHER and $WFU_OTHER.
 open_to_others() {
 	local d=$BATS_TEST_TMPDIR
 	while [ "$d" != / ] && [ "${#d}" -ge "${#BATS_RUN_TMPDIR}" ]; do
@@ -174,6 +174,7 @@ open_to_others() {
 	chmod 755 "$BATS_TEST_TMPDIR"
 	mkdir -p "$BATS_TEST_TMPDIR/others"
 	cp "$PNS" "$WFU" "$BATS_TEST_TMPDIR/others/"
+	cp -R "${PNS%/*}/lib" "$BATS_TEST_TMPDIR/others/"
 	chmod -R a+rX "$BATS_TEST_TMPDIR/others"
 	# shellcheck disable=SC2034 # read by the tests
 	PNS_OTHER=$BATS_TEST_TMPDIR/others/${PNS##*/}

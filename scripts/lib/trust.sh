@@ -1,0 +1,158 @@
+# shellcheck shell=sh
+# trust.sh: what root trusts, checked before anything runs: that the state
+# directory is there (mounted), and that nobody but root (or the caller)
+# can change it, the directories above it, functions or bin/.  Part of
+# pernode-services(8); sourced by the init script.
+
+# Files are checked with find(1), which tests ownership and modes that the
+# shell cannot.  find_unsafe FIND-ARGS...: true when find, given these
+# paths and options, sees a file not owned by root or by us, or writable
+# by group or others.
+find_unsafe() {
+	[ -n "$(find "$@" \( \( ! -user 0 ! -user "$uid" \) -o -perm -g+w \
+	    -o -perm -o+w \) -print 2>/dev/null)" ]
+}
+
+# unsafe_why PATH: why PATH (a file or directory, following links) is
+# unsafe, for the report: its owner or its mode.
+unsafe_why() {
+	set -f
+	# shellcheck disable=SC2046 # split into ls's fields on purpose
+	set -- $(ls -lndL -- "$1" 2>/dev/null)
+	set +f
+	if [ "${3:-0}" != 0 ] && [ "$3" != "$uid" ]; then
+		unsafe_why="owned by uid $3"
+	else
+		unsafe_why="writable by group or others ($1)"
+	fi
+}
+
+# wait_root: give a late state directory (NFS, an automounter) up to
+# $root_wait seconds to show its global/, checking after 1, 2, 4... s: one
+# sleep(1) a round, never a busy loop.
+wait_root() {
+	local waited=0 nap=1
+	while [ -n "$root" ] && [ ! -d "$root/global" ] && [ "$waited" -lt "$root_wait" ]; do
+		[ "$nap" -le $((root_wait - waited)) ] || nap=$((root_wait - waited))
+		[ "$waited" -gt 0 ] || warn "waiting up to ${root_wait}s for $root/global"
+		sleep "$nap"
+		waited=$((waited + nap)) nap=$((nap * 2))
+	done
+}
+
+# check_root: whether ROOT can serve as the state directory.  Sets
+# real_root, and run_refused to why not.  A state directory holds global/
+# (make install-state makes it): without one, ROOT is taken for the empty
+# mount point of a state directory that is not mounted, never for a node
+# with nothing to run.
+check_root() {
+	local unsafe_path='' unsafe_why='' shown=''
+	check_mounted
+	[ -z "$run_refused" ] && [ "$check_perms" = yes ] || return 0
+	unsafe_path
+	[ -n "$unsafe_path" ] || return 0
+	[ -n "$unsafe_why" ] || unsafe_why "$unsafe_path"
+	shown "$unsafe_path"
+	run_refused="refused: $shown is $unsafe_why"
+}
+
+# check_mounted: the part of check_root that status repeats when no start
+# of this boot is recorded: systemd does not start the unit at all when
+# the mount it requires (RequiresMountsFor=) failed.
+check_mounted() {
+	local shown=''
+	run_refused=''
+	if [ -z "$root" ]; then
+		run_refused="no state directory: ROOT is empty"
+		return
+	fi
+	shown "$root"
+	if ! real_root=$(cd -P -- "$root" 2>/dev/null && pwd -P); then
+		if [ -d "$root" ]; then
+			run_refused="state directory $shown cannot be entered"
+		elif [ -e "$root" ]; then
+			run_refused="state directory $shown is not a directory"
+		else
+			run_refused="state directory $shown is missing"
+		fi
+		return
+	fi
+	[ -d "$root/global" ] ||
+	    run_refused="state directory $shown is not mounted (no global/ in it)"
+}
+
+# unsafe_path: the first of what every script trusts that someone other
+# than root (or the caller) could change, or ''; unsafe_why says why when
+# the mode or owner does not.  Whoever can write ROOT or a directory above
+# it can swap any part of the tree; whoever can write ROOT/functions or
+# ROOT/bin can change what every script sources or runs from its PATH.
+# As OpenSSH's StrictModes, each directory up to / is checked, and a
+# root-owned sticky one (/tmp) is safe: others cannot rename or remove
+# what is in it.  One find(1) a run.
+unsafe_path() {
+	local dir='' link='' target='' shown=''
+	unsafe_path=''
+	# The directories of ROOT as given too: one that holds a link on the
+	# way to it could swap the link after the check.
+	set -- "$real_root"
+	for dir in "$real_root" "$root"; do
+		while [ "$dir" != / ]; do
+			dir=${dir%/*}
+			dir=${dir:-/}
+			set -- "$@" "$dir"
+		done
+	done
+	for link in functions bin; do
+		[ -L "$real_root/$link" ] || continue
+		target=$(readlink -f -- "$real_root/$link" && printf x)
+		target=${target%"${nl}x"}
+		case $target in
+		"$real_root"/*) set -- "$@" "${target%/*}" ;;
+		*)
+			shown "$target"
+			unsafe_path=$real_root/$link
+			unsafe_why="a symbolic link out of ROOT, to $shown"
+			return
+			;;
+		esac
+	done
+	first_unsafe "$@"
+}
+
+# first_unsafe DIR...: unsafe_path, for these directories, functions and
+# bin/ and the files in it.
+first_unsafe() {
+	unsafe_path=$(find -L "$@" "$real_root/functions" "$real_root/bin/." \
+	    \( -name . -o -prune \) \( \( ! -user 0 ! -user "$uid" \) -o \
+	    \( \( -perm -g+w -o -perm -o+w \) ! \( -type d -user 0 -perm -1000 \) \) \) \
+	    -print 2>/dev/null; printf x)
+	unsafe_path=${unsafe_path%x}
+	unsafe_path=${unsafe_path%%"$nl"*}
+	case $unsafe_path in
+	"$real_root/bin/.") unsafe_path=$real_root/bin ;;
+	"$real_root/bin/./"*) unsafe_path=$real_root/bin/${unsafe_path#"$real_root/bin/./"} ;;
+	esac
+	# ROOT itself is never exempt for its sticky bit: anyone could add a
+	# node's directory to it.  (posh's test has no -k: one more find.)
+	if [ -z "$unsafe_path" ] && find_unsafe "$real_root/." -prune; then
+		unsafe_path=$real_root
+	fi
+}
+
+# check_dir DIR: the ownership rules for one directory of scripts, checked
+# once per run.  dir_state becomes "safe" (the directory and all its files
+# pass), "unsafe" (the directory itself fails: every script in it is
+# refused, dir_why says why) or "mixed" (some file fails: each script is
+# then checked on its own).
+check_dir() {
+	local unsafe_why=''
+	dir_state=safe dir_why=''
+	[ "$check_perms" = yes ] || return 0
+	if find_unsafe "$1/." -prune; then
+		dir_state=unsafe
+		unsafe_why "$1"
+		dir_why=$unsafe_why
+	elif find_unsafe -L "$1/." ! -name . -prune -type f; then
+		dir_state=mixed
+	fi
+}
