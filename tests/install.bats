@@ -25,6 +25,19 @@ tree() {
 	(cd "$DEST" && find . -mindepth 1 -printf '%m %y %P\n' | LC_ALL=C sort -k3)
 }
 
+# The library's files, scripts/lib/*.sh and *.awk, one name a line.
+lib_files() {
+	(cd "$TOP/scripts/lib" && printf '%s\n' *.sh *.awk)
+}
+
+# use_lib SCRIPT DIR: point the installed init script SCRIPT at the
+# library in DIR, as the node sees its image's LIBDIR once booted (here,
+# the image is a DESTDIR and its LIBDIR is under it).
+use_lib() {
+	sed -i "s|^libdir=.*|libdir=$2|" "$1"
+	grep -qx "libdir=$2" "$1"
+}
+
 @test "make install puts the node part and the state part in their places under DESTDIR" {
 	mk install DESTDIR="$DEST" PREFIX=/usr
 	[ "$(tree | grep -v ' d ')" = "$(printf '%s\n' \
@@ -34,7 +47,7 @@ tree() {
 	    "755 f opt/perceus/state/lib/perceus/init.d/bin/waitOnFileUpdates" \
 	    "644 f opt/perceus/state/lib/perceus/init.d/functions" \
 	    "644 f usr/lib/systemd/system/pernode-services.service" \
-	    "755 f usr/libexec/pernode-services/pernode-report" \
+	    "$(lib_files | sed 's|^|644 f usr/lib/pernode-services/|')" \
 	    "777 l usr/sbin/pernode-services" \
 	    "644 f usr/share/man/man1/waitOnFileUpdates.1" \
 	    "644 f usr/share/man/man7/pernode-functions.7" \
@@ -42,6 +55,13 @@ tree() {
 	    "644 f usr/share/man/man8/pernode-services.8" | LC_ALL=C sort -k3)" ]
 	[ -d "$DEST$STATE/global" ]
 	[ -d "$DEST$STATE/scripts" ]
+	# The library is the init script's whole library, and none of it runs
+	# by itself: sourced (.sh) or read by awk -f (.awk).
+	for lib in trust plan groups run record report; do
+		[ -f "$DEST/usr/lib/pernode-services/$lib.sh" ]
+	done
+	[ -f "$DEST/usr/lib/pernode-services/nodeset.awk" ]
+	[ -z "$(find "$DEST/usr/lib/pernode-services" -type f -perm /111)" ]
 	unit=$DEST/usr/lib/systemd/system/pernode-services.service
 	grep -qx "ExecStart=/etc/init.d/pernode-services start" "$unit"
 	grep -qx "RequiresMountsFor=$STATE" "$unit"
@@ -75,7 +95,7 @@ tree() {
 	: >"$BATS_TEST_TMPDIR/config"
 	export PERNODE_CONFIG=$BATS_TEST_TMPDIR/config PATH=$T/usr/sbin:$PATH
 	unset PERNODE_ROOT
-	# The report, found through default_report, which install rewrote.
+	# The report, its library found through libdir, which install rewrote.
 	run -0 --separate-stderr pernode-services report -h
 	[[ $output == "usage: pernode-services report "* ]]
 	run -0 --separate-stderr "$T/usr/sbin/pernode-services" report -h
@@ -100,11 +120,22 @@ tree() {
 	[ "$(readlink "$DEST/opt/pns/sbin/pernode-services")" = /opt/pns/etc/init.d/pernode-services ]
 	[ -e "$DEST/opt/pns/etc/logrotate.d/pernode-services" ]
 	[ -e "$DEST/opt/pns/etc/$HOSTCONF/pernode-services" ]
-	# The init script reads the config where it was put.
-	grep -qx 'default_configs="/opt/pns/etc/sysconfig/pernode-services /opt/pns/etc/default/pernode-services"' \
-	    "$DEST/opt/pns/etc/init.d/pernode-services"
-	[ -e "$DEST/opt/pns/libexec/pernode-services/pernode-report" ]
+	# The init script reads the config where it was put, and its library
+	# where PREFIX moved LIBDIR.
+	grep -qx 'sysconfdir=/opt/pns/etc' "$DEST/opt/pns/etc/init.d/pernode-services"
+	grep -qx 'initdir=/opt/pns/etc/init.d' "$DEST/opt/pns/etc/init.d/pernode-services"
+	grep -qx 'libdir=/opt/pns/lib/pernode-services' "$DEST/opt/pns/etc/init.d/pernode-services"
+	[ "$(cd "$DEST/opt/pns/lib/pernode-services" && ls)" = "$(lib_files | LC_ALL=C sort)" ]
 	[ -e "$DEST/opt/pns/share/man/man8/pernode-services.8" ]
+}
+
+@test "LIBDIR moves the library, apart from PREFIX, and the init script looks there" {
+	mk install-node DESTDIR="$DEST" PREFIX=/usr LIBDIR=/opt/pns-lib
+	grep -qx 'libdir=/opt/pns-lib' "$DEST/etc/init.d/pernode-services"
+	[ "$(cd "$DEST/opt/pns-lib" && ls)" = "$(lib_files | LC_ALL=C sort)" ]
+	[ ! -e "$DEST/usr/lib/pernode-services" ]
+	mk uninstall DESTDIR="$DEST" PREFIX=/usr LIBDIR=/opt/pns-lib
+	[ ! -e "$DEST/opt/pns-lib" ]
 }
 
 @test "the config goes to sysconfig or default as the target tree tells its distribution, or to CONFDIR" {
@@ -196,21 +227,70 @@ tree() {
 	[ ! -e "$DEST/lr/pernode-services" ]
 }
 
-@test "the installed runner finds the installed report, and the report asks for the installed runner" {
+@test "the installed runner reads its library from LIBDIR, and a missing library file is a one-line error" {
 	mk install DESTDIR="$DEST" PREFIX=/usr INITDIR=/etc/rc.d/init.d
-	grep -qx 'default_report=/usr/libexec/pernode-services/pernode-report' \
-	    "$DEST/etc/rc.d/init.d/pernode-services"
-	grep -qx 'default_initdir=/etc/rc.d/init.d' \
-	    "$DEST/usr/libexec/pernode-services/pernode-report"
-	[ "$(diff "$TOP/scripts/pernode-report" "$DEST/usr/libexec/pernode-services/pernode-report" | grep -c '^[<>]')" -eq 2 ]
+	init=$DEST/etc/rc.d/init.d/pernode-services
+	grep -qx 'libdir=/usr/lib/pernode-services' "$init"
+	# The report asks the nodes for the runner where this install put it.
+	grep -qx 'initdir=/etc/rc.d/init.d' "$init"
+	grep -qF '$initdir/pernode-services status --machine' "$DEST/usr/lib/pernode-services/report.sh"
 	# The installed runner, from anywhere, runs the installed report.
-	sed -i "s|^default_report=.*|default_report=$DEST/usr/libexec/pernode-services/pernode-report|" \
-	    "$DEST/etc/rc.d/init.d/pernode-services"
-	run -2 --separate-stderr sh "$DEST/etc/rc.d/init.d/pernode-services" report
+	lib=$DEST/usr/lib/pernode-services
+	use_lib "$init" "$lib"
+	run -2 --separate-stderr sh "$init" report
 	[[ $stderr == *"give -w NODESET, or the FILE (or -) to read"* ]]
-	rm "$DEST/usr/libexec/pernode-services/pernode-report"
-	run -6 --separate-stderr sh "$DEST/etc/rc.d/init.d/pernode-services" report -
-	[ "$stderr" = "pernode-services: report needs $DEST/usr/libexec/pernode-services/pernode-report, which is not installed" ]
+	# Its fold (LIBDIR/nodeset.awk, report.awk) runs.
+	run -1 --separate-stderr sh "$init" report - </dev/null
+	[ "$stderr" = "pernode-services report: no node answered" ]
+	# A file of the library missing: a broken install, said in one line.
+	rm "$lib/report.awk"
+	run -6 --separate-stderr sh "$init" report - </dev/null
+	[ "$stderr" = "pernode-services report: library $lib/report.awk is missing" ]
+	rm "$lib/report.sh"
+	run -6 --separate-stderr sh "$init" report -
+	[ "$stderr" = "pernode-services: library $lib/report.sh is missing" ]
+	: >"$BATS_TEST_TMPDIR/config"
+	mv "$lib/trust.sh" "$BATS_TEST_TMPDIR/"
+	run -6 --separate-stderr env PERNODE_CONFIG="$BATS_TEST_TMPDIR/config" \
+	    sh "$init" -r "$BATS_TEST_TMPDIR" list
+	[ "$stderr" = "pernode-services: library $lib/trust.sh is missing" ]
+	[ -z "$output" ]
+}
+
+@test "an init script installed into an image runs list with the image's library, never another" {
+	mk install-node DESTDIR="$DEST" PREFIX=/usr
+	init=$DEST/etc/init.d/pernode-services
+	mkdir -p "$BATS_TEST_TMPDIR/root/global" "$BATS_TEST_TMPDIR/root/n059"
+	printf '#!/bin/sh\n' >"$BATS_TEST_TMPDIR/root/global/10-site"
+	printf '#!/bin/sh\n' >"$BATS_TEST_TMPDIR/root/n059/20-node"
+	chmod 755 "$BATS_TEST_TMPDIR/root/global/10-site" "$BATS_TEST_TMPDIR/root/n059/20-node"
+	: >"$BATS_TEST_TMPDIR/config"
+	# list_of NODE: the installed init script's list for NODE.
+	list_of() {
+		PERNODE_CONFIG=$BATS_TEST_TMPDIR/config \
+		    sh "$init" -r "$BATS_TEST_TMPDIR/root" -n "$1" list
+	}
+	# Outside the image, its LIBDIR (/usr/lib/pernode-services) is not
+	# there: the script says so, and never falls back on another library.
+	if [ ! -e /usr/lib/pernode-services ]; then
+		run -6 --separate-stderr list_of n059
+		[[ $stderr == "pernode-services: library /usr/lib/pernode-services/"*".sh is missing" ]]
+		[ -z "$output" ]
+	fi
+	# With LIBDIR as the booted image has it, the plan of each node.
+	use_lib "$init" "$DEST/usr/lib/pernode-services"
+	run -0 --separate-stderr list_of n059
+	[ "$output" = "$(printf 'global/10-site\nn059/20-node')" ]
+	printf 'gpu: n[059-060]\n' >"$BATS_TEST_TMPDIR/root/groups"
+	mkdir "$BATS_TEST_TMPDIR/root/@gpu"
+	printf '#!/bin/sh\n' >"$BATS_TEST_TMPDIR/root/@gpu/15-gpu"
+	chmod 755 "$BATS_TEST_TMPDIR/root/@gpu/15-gpu"
+	run -0 --separate-stderr list_of n060
+	[ "$output" = "$(printf 'global/10-site\n@gpu/15-gpu')" ]
+	# Its library, not the checkout's: a library that is not there fails.
+	use_lib "$init" "$BATS_TEST_TMPDIR/nowhere"
+	run -6 --separate-stderr list_of n059
+	[[ $stderr == "pernode-services: library $BATS_TEST_TMPDIR/nowhere/"*".sh is missing" ]]
 }
 
 @test "another STATEDIR becomes the default ROOT of the installed init script and functions" {
@@ -218,10 +298,24 @@ tree() {
 	grep -qx 'default_root=/srv/pernode' "$DEST/etc/init.d/pernode-services"
 	grep -qxF ': "${PERNODE_ROOT:=/srv/pernode}"' "$DEST/srv/pernode/functions"
 	grep -qx 'RequiresMountsFor=/srv/pernode' "$DEST/usr/lib/systemd/system/pernode-services.service"
-	# Nothing else changed.
-	[ "$(diff "$TOP/scripts/pernode-services" "$DEST/etc/init.d/pernode-services" | grep -c '^[<>]')" -eq 4 ]
-	[ "$(diff "$TOP/functions" "$DEST/srv/pernode/functions" | grep -c '^[<>]')" -eq 2 ]
+	# Nothing else changed: in the init script the four path lines, each
+	# its @NAME@ put in; in functions the lines of @STATEDIR@ alone.
+	changed=$(diff "$TOP/scripts/pernode-services" "$DEST/etc/init.d/pernode-services" | grep '^[<>]')
+	[ "$changed" = "$(printf '%s\n' \
+	    '< default_root=@STATEDIR@' '< libdir=@LIBDIR@' \
+	    '< sysconfdir=@SYSCONFDIR@' '< initdir=@INITDIR@' \
+	    '> default_root=/srv/pernode' '> libdir=/usr/local/lib/pernode-services' \
+	    '> sysconfdir=/etc' '> initdir=/etc/init.d')" ]
+	changed=$(diff "$TOP/functions" "$DEST/srv/pernode/functions" | grep '^[<>]')
+	[ "$(grep -c '^<' <<<"$changed")" -ge 1 ]
+	[ "$(grep -c '^<' <<<"$changed")" = "$(grep -c '@STATEDIR@' "$TOP/functions")" ]
+	[ "$(grep -c '^>' <<<"$changed")" = "$(grep -c '@STATEDIR@' "$TOP/functions")" ]
+	[ "$(grep '^<' <<<"$changed" | sed 's|^< ||; s|@STATEDIR@|/srv/pernode|g')" = \
+	    "$(grep '^>' <<<"$changed" | sed 's|^> ||')" ]
+	# No placeholder is left in either.
+	run -1 grep -E '@(LIBDIR|STATEDIR|SYSCONFDIR|INITDIR)@' "$DEST/etc/init.d/pernode-services" "$DEST/srv/pernode/functions"
 	# And the installed script looks there by default.
+	use_lib "$DEST/etc/init.d/pernode-services" "$DEST/usr/local/lib/pernode-services"
 	: >"$BATS_TEST_TMPDIR/config"
 	run -6 --separate-stderr env -u PERNODE_ROOT PERNODE_CONFIG="$BATS_TEST_TMPDIR/config" \
 	    sh "$DEST/etc/init.d/pernode-services" list
@@ -249,6 +343,7 @@ tree() {
 	mk uninstall DESTDIR="$DEST"
 	[ "$(tree | grep -v ' d ')" = "644 f opt/perceus/state/lib/perceus/init.d/global/10-site" ]
 	[ -d "$DEST$STATE/n059" ]
+	[ ! -e "$DEST/usr/local/lib/pernode-services" ]
 }
 
 @test "uninstall keeps an edited config or logrotate file and removes an untouched one" {

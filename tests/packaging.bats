@@ -32,6 +32,29 @@ teardown_file() {
 	rm -rf "$TOP/packaging/build" "$TOP/pernode-services-$version.tar.gz"
 }
 
+# The library the packages carry, as committed (they are built from make
+# dist): the names of scripts/lib/*.sh and *.awk, one a line, sorted.
+committed_lib() {
+	git -C "$TOP" ls-files 'scripts/lib/*.sh' 'scripts/lib/*.awk' |
+	    sed 's|^scripts/lib/||' | LC_ALL=C sort
+}
+
+# runs_list TREE INIT: the init script INIT, unpacked from a package into
+# TREE, runs list with the library the package put under TREE (as a node
+# booted from the image reads it at /usr/lib/pernode-services).
+runs_list() {
+	local root=$BATS_TEST_TMPDIR/root
+	mkdir -p "$root/global"
+	printf '#!/bin/sh\n' >"$root/global/10-site"
+	chmod 755 "$root/global/10-site"
+	: >"$BATS_TEST_TMPDIR/config"
+	sed -i "s|^libdir=/usr/lib/pernode-services\$|libdir=$1/usr/lib/pernode-services|" "$2"
+	grep -qx "libdir=$1/usr/lib/pernode-services" "$2"
+	run -0 --separate-stderr env PERNODE_CONFIG="$BATS_TEST_TMPDIR/config" \
+	    sh "$2" -r "$root" -n n059 list
+	[ "$output" = global/10-site ]
+}
+
 # built rpm|deb: skip when the tools to build it are not installed, and
 # fail, with the build's output, when make rpm or make deb failed.
 built() {
@@ -57,7 +80,6 @@ built() {
 	# pages compressed or not, as its build policy says.
 	initrddir=$(rpm --eval '%{_initrddir}')
 	sbindir=$(rpm --eval '%{_sbindir}')
-	libexecdir=$(rpm --eval '%{_libexecdir}')
 	[ "$(rpm -qlp "$node" | grep -v '^/usr/share/\(doc\|licenses\)/' |
 	    sed 's/\.\(gz\|bz2\|xz\|zst\)$//' | LC_ALL=C sort)" = "$(printf '%s\n' \
 	    "$initrddir/pernode-services" \
@@ -66,8 +88,8 @@ built() {
 	    /etc/sysconfig/pernode-services \
 	    /usr/lib/systemd/system/pernode-services.service \
 	    /usr/lib/systemd/system-preset/50-pernode-services.preset \
-	    "$libexecdir/pernode-services" \
-	    "$libexecdir/pernode-services/pernode-report" \
+	    /usr/lib/pernode-services \
+	    "$(committed_lib | sed 's|^|/usr/lib/pernode-services/|')" \
 	    /usr/share/man/man1/waitOnFileUpdates.1 \
 	    /usr/share/man/man7/pernode-functions.7 \
 	    /usr/share/man/man7/pernode-services.7 \
@@ -80,12 +102,15 @@ $STATE/global
 $STATE/scripts" ]
 	[ "$(rpm -qp --configfiles "$node")" = "/etc/logrotate.d/pernode-services
 /etc/sysconfig/pernode-services" ]
-	# The init script in the RPM points at the state directory, the link on
-	# PATH at the init script, the unit at both.
+	# The init script in the RPM points at the state directory and its
+	# library, the link on PATH at the init script, the unit at both.
 	rpm2cpio "$node" | (cd "$BATS_TEST_TMPDIR" && cpio -idm --quiet)
-	grep -qx "default_root=$STATE" "$BATS_TEST_TMPDIR$initrddir/pernode-services"
-	grep -qx "default_report=$libexecdir/pernode-services/pernode-report" \
-	    "$BATS_TEST_TMPDIR$initrddir/pernode-services"
+	init=$BATS_TEST_TMPDIR$initrddir/pernode-services
+	grep -qx "default_root=$STATE" "$init"
+	grep -qx 'libdir=/usr/lib/pernode-services' "$init"
+	grep -qx 'sysconfdir=/etc' "$init"
+	grep -qx "initdir=$initrddir" "$init"
+	[ -z "$(find "$BATS_TEST_TMPDIR/usr/lib/pernode-services" -type f ! -perm 644)" ]
 	[ "$(readlink "$BATS_TEST_TMPDIR$sbindir/pernode-services")" = "$initrddir/pernode-services" ]
 	unit=$BATS_TEST_TMPDIR/usr/lib/systemd/system/pernode-services.service
 	grep -qx "ExecStart=$initrddir/pernode-services start" "$unit"
@@ -94,6 +119,7 @@ $STATE/scripts" ]
 	    "$BATS_TEST_TMPDIR/usr/lib/systemd/system-preset/50-pernode-services.preset"
 	cmp "$TOP/packaging/pernode-services.logrotate" \
 	    "$BATS_TEST_TMPDIR/etc/logrotate.d/pernode-services"
+	runs_list "$BATS_TEST_TMPDIR" "$init"
 }
 
 @test "the RPMs are of the build's architecture, not noarch: -state holds a compiled program" {
@@ -165,19 +191,27 @@ $STATE/scripts" ]
 	state=$(ls "$debs"/pernode-services-state_"$VERSION"-1_*.deb)
 	files=$(dpkg-deb -c "$node" | awk '{ print $6 }' | grep -v '/$' |
 	    grep -v '^./usr/share/\(doc\|lintian\)/' | LC_ALL=C sort)
-	[ "$files" = "./etc/default/pernode-services
-./etc/init.d/pernode-services
-./etc/logrotate.d/pernode-services
-./lib/systemd/system/pernode-services.service
-./usr/libexec/pernode-services/pernode-report
-./usr/sbin/pernode-services
-./usr/share/man/man1/waitOnFileUpdates.1.gz
-./usr/share/man/man7/pernode-functions.7.gz
-./usr/share/man/man7/pernode-services.7.gz
-./usr/share/man/man8/pernode-services.8.gz" ]
+	[ "$files" = "$(printf '%s\n' \
+	    ./etc/default/pernode-services \
+	    ./etc/init.d/pernode-services \
+	    ./etc/logrotate.d/pernode-services \
+	    ./lib/systemd/system/pernode-services.service \
+	    "$(committed_lib | sed 's|^|./usr/lib/pernode-services/|')" \
+	    ./usr/sbin/pernode-services \
+	    ./usr/share/man/man1/waitOnFileUpdates.1.gz \
+	    ./usr/share/man/man7/pernode-functions.7.gz \
+	    ./usr/share/man/man7/pernode-services.7.gz \
+	    ./usr/share/man/man8/pernode-services.8.gz | LC_ALL=C sort)" ]
 	# The link on PATH, and the unit waiting for the state directory.
 	dpkg-deb -c "$node" | grep -q ' \./usr/sbin/pernode-services -> /etc/init.d/pernode-services$'
-	dpkg-deb --fsys-tarfile "$node" | tar -xf - -C "$BATS_TEST_TMPDIR" ./lib/systemd/system/pernode-services.service
+	dpkg-deb -x "$node" "$BATS_TEST_TMPDIR"
+	init=$BATS_TEST_TMPDIR/etc/init.d/pernode-services
+	grep -qx "default_root=$STATE" "$init"
+	grep -qx 'libdir=/usr/lib/pernode-services' "$init"
+	grep -qx 'sysconfdir=/etc' "$init"
+	grep -qx 'initdir=/etc/init.d' "$init"
+	[ -z "$(find "$BATS_TEST_TMPDIR/usr/lib/pernode-services" -type f ! -perm 644)" ]
+	runs_list "$BATS_TEST_TMPDIR" "$init"
 	grep -qx "RequiresMountsFor=$STATE" "$BATS_TEST_TMPDIR/lib/systemd/system/pernode-services.service"
 	grep -qx "ExecStart=/etc/init.d/pernode-services start" "$BATS_TEST_TMPDIR/lib/systemd/system/pernode-services.service"
 	# The node package is arch-independent; -state holds a compiled program.

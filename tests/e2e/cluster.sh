@@ -5,8 +5,9 @@
 # copies of /etc/passwd and /etc/group (dated long ago, as in an image),
 # and the shared state directory bound read-only, as NFS would give it.
 #
-#   cluster.sh install DIR           the node's init script and the state
-#                                    directory (DIR/state), from this tree
+#   cluster.sh install DIR           the node's init script and its library
+#                                    (DIR/image) and the state directory
+#                                    (DIR/state), from this tree
 #   cluster.sh boot DIR NODE...      boot the nodes at once, in background
 #   cluster.sh wait DIR SECONDS      until every node is done booting; after
 #                                    SECONDS, name those that are not, and fail
@@ -38,11 +39,17 @@ rand() {
 	    'BEGIN { srand(seed); printf "%.3f\n", lo + rand() * (hi - lo) }'
 }
 
+# The node's part is installed into DIR/image as into a node image.  The
+# nodes share this machine's root, with only /etc/init.d their own: the
+# init script is pointed at the image's library (LIBDIR, which a node
+# booted from the image reads at /usr/lib/pernode-services).
 install() {
 	local dir=$1
 	mkdir -p "$dir/nodes"
 	make -s -C "$top" install-node DESTDIR="$dir/image" PREFIX=/usr \
 	    STATEDIR="$dir/state" >/dev/null
+	sed -i "s|^libdir=.*|libdir=$dir/image/usr/lib/pernode-services|" \
+	    "$dir/image/etc/init.d/pernode-services"
 	make -s -C "$top" install-state STATEDIR="$dir/state" >/dev/null
 }
 
