@@ -454,7 +454,8 @@ function ns_split(name,    rest) {
 	ns_npat = ""
 	ns_nd = 0
 	rest = name
-	gsub(/%/, "%%", rest)
+	if (index(rest, "%"))
+		gsub(/%/, "%%", rest)
 	while (match(rest, /[0-9]+/)) {
 		ns_npat = ns_npat substr(rest, 1, RSTART - 1) "%s"
 		ns_nnum[++ns_nd] = substr(rest, RSTART, RLENGTH)
