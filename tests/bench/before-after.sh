@@ -43,8 +43,14 @@ for ((i = 1; i <= NODES; i++)); do
 	fi
 done >"$tmp/answers"
 
+: >"$tmp/config"
 export PERNODE_ROOT=$root PERNODE_HOSTNAME=n05000 PERNODE_LOG=$tmp/log \
-    PERNODE_RUNDIR=$tmp/run PERNODE_CONFIG=/dev/null PERNODE_NODESET=no
+    PERNODE_RUNDIR=$tmp/run PERNODE_CONFIG=$tmp/config PERNODE_NODESET=no
+# Both trees must do the work timed: a start that is refused is fast.
+for pns in "$before" "$after"; do
+	dash "$pns" start >/dev/null || { printf 'bench: %s start failed\n' "$pns" >&2; exit 1; }
+	[ "$(dash "$pns" list | wc -l)" -eq "$SCRIPTS" ] || exit 1
+done
 
 # seconds COMMAND...: the wall time of one run, in seconds.
 seconds() {
