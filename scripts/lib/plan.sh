@@ -1,4 +1,7 @@
-# shellcheck shell=sh
+# shellcheck shell=sh disable=SC3043,SC2154,SC2034
+# (Read alone, this file lacks the globals the init script declares and
+# the other files set: lint.bats checks it with them, as one program.
+# SC3043: local, which all seven shells of the suite have.)
 # plan.sh: which scripts this node runs, in which order, and the verdict
 # on each: the node's name and directory, the one walker of the plan
 # (for_each, for start, stop and list alike) and the one judge of an
