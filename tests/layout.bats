@@ -58,10 +58,42 @@ shell_files() {
 	run ! grep -nE "awk[[:space:]]+'" "${files[@]}"
 }
 
-@test "the library is beside the init script, and a missing file is one line and exit 6" {
-	mkdir -p "$BATS_TEST_TMPDIR/copy"
-	cp -R scripts/pernode-services scripts/lib "$BATS_TEST_TMPDIR/copy/"
-	rm "$BATS_TEST_TMPDIR/copy/lib/plan.sh"
-	run -6 --separate-stderr sh "$BATS_TEST_TMPDIR/copy/pernode-services" list
-	[ "$stderr" = "pernode-services: library $BATS_TEST_TMPDIR/copy/lib/plan.sh is missing" ]
+# copy: the init script and its library in a directory of their own.
+copy() {
+	copy=$BATS_TEST_TMPDIR/copy
+	mkdir -p "$copy"
+	cp -R scripts/pernode-services scripts/lib "$copy/"
+}
+
+@test "each file of the library missing is one line naming it and exit 6, before anything runs" {
+	local f action
+	for f in scripts/lib/*; do
+		f=${f##*/}
+		copy
+		rm "$copy/lib/$f"
+		case $f in
+		report.*) action=report ;;
+		*) action=list ;;
+		esac
+		run -6 --separate-stderr sh "$copy/pernode-services" "$action" - </dev/null
+		[ "$stderr" = "pernode-services: library $copy/lib/$f is missing" ] ||
+		    { printf '%s: %s\n' "$f" "$stderr"; false; }
+		rm -rf "$copy"
+	done
+}
+
+@test "run by a relative path, through a link or by its bare name, it finds its library" {
+	copy
+	mkdir -p "$BATS_TEST_TMPDIR/root/@g" "$BATS_TEST_TMPDIR/root/global" "$BATS_TEST_TMPDIR/bin"
+	: >"$BATS_TEST_TMPDIR/config"
+	printf 'g: n1\n' >"$BATS_TEST_TMPDIR/root/groups"
+	printf '#!/bin/sh\n' >"$BATS_TEST_TMPDIR/root/@g/10-a"
+	chmod 755 "$BATS_TEST_TMPDIR/root/@g/10-a"
+	ln -s "$copy/pernode-services" "$BATS_TEST_TMPDIR/bin/pns"
+	cd "$BATS_TEST_TMPDIR"
+	for way in copy/pernode-services bin/pns ./pernode-services; do
+		[ "$way" != ./pernode-services ] || cd "$copy"
+		run -0 sh "${way#./}" -r "$BATS_TEST_TMPDIR/root" -n n1 -c "$BATS_TEST_TMPDIR/config" list
+		[ "$output" = "@g/10-a" ] || { printf '%s: %s\n' "$way" "$output"; false; }
+	done
 }

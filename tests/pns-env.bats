@@ -162,3 +162,10 @@ n059/30-d start" ]
 	run -0 dash "$PNS" start
 	cmp "$BATS_TEST_TMPDIR/first" "$BATS_TEST_TMPDIR/seen"
 }
+
+@test "where the shell cannot start itself again, exported names the runner uses are still removed" {
+	script global/10-env "env >'$BATS_TEST_TMPDIR/env'"
+	PERNODE_REEXEC=pernode-services line=leak name=leak exported=leak \
+	    lib=leak shell=leak FOO=leak run -0 pns start
+	run -1 grep -E '^(line|name|exported|lib|shell|FOO)=' "$BATS_TEST_TMPDIR/env"
+}

@@ -172,3 +172,13 @@ n059/30-c" ]
 	touch "$BATS_TEST_TMPDIR/go"
 	reap 30
 }
+
+@test "a restart of chosen scripts after a killed start says so once" {
+	script global/10-a
+	run -0 pns start
+	# The record of a start killed outright: no end lines.
+	head -n -2 "$RUN/status" >"$RUN/status.cut"
+	mv "$RUN/status.cut" "$RUN/status"
+	run -0 --separate-stderr pns restart global/10-a
+	[ "$(grep -c 'ended before it finished' <<<"$stderr")" -eq 1 ]
+}

@@ -34,17 +34,9 @@ load_groups() {
 # be used at all, as its one error line.
 groups_file_check() {
 	local target='' shown='' unsafe_why=''
-	if [ -L "$1" ]; then
-		target=$(readlink -f -- "$1" && printf x)
-		target=${target%"${nl}x"}
-		case $target in
-		"$real_root"/*) ;;
-		*)
-			shown "$target"
-			groups_errors="- a symbolic link out of ROOT, to $shown; no groups used$nl"
-			return
-			;;
-		esac
+	if [ -L "$1" ] && ! link_target "$1"; then
+		groups_errors="- a symbolic link out of ROOT, to $shown; no groups used$nl"
+		return
 	fi
 	if [ ! -f "$1" ]; then
 		groups_errors="- not a regular file; no groups used$nl"

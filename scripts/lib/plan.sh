@@ -136,16 +136,13 @@ classify_link() {
 		why='broken symbolic link'
 		return 1
 	fi
-	target=$(readlink -f -- "$1" && printf x)
-	target=${target%"${nl}x"}
+	link_target "$1" && return 0
 	if [ "$target" = /dev/null ]; then
 		verdict=mask why='masks this name in less specific directories'
-		return 1
+	else
+		why="symbolic link out of ROOT, to $shown"
 	fi
-	case $target in
-	"$real_root"/*) ;;
-	*) shown "$target"; why="symbolic link out of ROOT, to $shown"; return 1 ;;
-	esac
+	return 1
 }
 
 # trusted_entry PATH DIR_STATE LINK TARGET: whether the ownership rules
@@ -175,7 +172,7 @@ trusted_entry() {
 # (@NAME) in byte order of NAME, then the node's, names ascending (ORDER
 # up); or all that in reverse (ORDER down).
 for_each() {
-	local act="$1" order="$2" fn="$3" g='' dir=''
+	local act="$1" order="$2" fn="$3" g='' dir='' n=0
 	set -- "$root/global"
 	IFS=$nl
 	set -f
@@ -186,28 +183,19 @@ for_each() {
 	IFS=" $tab$nl"
 	[ -z "$node_dir" ] || set -- "$@" "$node_dir"
 	groups_report "$fn" "$act"
-	if [ "$order" = up ]; then
+	n=$#
+	# Down, the directories go in reverse before themselves; the walk
+	# ends after the first n.
+	if [ "$order" = down ]; then
 		for dir do
-			walk_dir "$dir" "$act" up "$fn"
+			set -- "$dir" "$@"
 		done
-	else
-		walk_down "$act" "$fn" "$@"
 	fi
-}
-
-# walk_down ACTION FUNCTION DIR...: walk_dir each DIR, last first.  (Each
-# call keeps its own "$@": what a nested call shifts away is back when it
-# returns.)
-walk_down() {
-	[ $# -gt 2 ] || return 0
-	walk_down_rest "$@"
-	walk_dir "$3" "$1" down "$2"
-}
-
-walk_down_rest() {
-	local act="$1" fn="$2"
-	shift 3
-	walk_down "$act" "$fn" "$@"
+	for dir do
+		walk_dir "$dir" "$act" "$order" "$fn"
+		n=$((n - 1))
+		[ "$n" -gt 0 ] || break
+	done
 }
 
 # walk_dir DIR ACTION ORDER FUNCTION: every entry of one directory of the

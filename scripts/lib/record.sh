@@ -119,7 +119,7 @@ record_open() {
 	local shown=''
 	merge_from='' partial=no
 	[ "$nchosen" -eq 0 ] || [ "$1" != start ] || partial=yes
-	[ -z "$record" ] || record_ends "$record"
+	record_ends "${record:-/dev/null}"
 	previous_run
 	if [ -n "$record" ] && [ "$nchosen" -gt 0 ]; then
 		if [ "$1" = stop ]; then
@@ -225,7 +225,6 @@ run_in_progress() {
 # began (the date too when not today) and how long it took.
 show_status() {
 	local count=0 runs=0 bad=0 lines=''
-	record=$rundir/status
 	boot_id
 	record_ends "$record"
 	if [ "$rec_this_boot" = no ]; then
@@ -304,9 +303,7 @@ show_running() {
 	local name='' began=''
 	set -- "$(tail -n 1 "$rundir/running" 2>/dev/null)"
 	name=${1%"$tab"*} began=${1##*"$tab"}
-	have_uptime=yes
-	[ -r /proc/uptime ] || have_uptime=no
-	uptime_cs
+	clock
 	case $began in
 	'' | *[!0-9]*) printf '%s: start in progress\n' "$prog" ;;
 	*)
@@ -331,7 +328,6 @@ show_running() {
 # does.
 show_machine() {
 	local count=0 runs=0 bad=0 lines='' state='' why=- boot=- run_refused=''
-	record=$rundir/status
 	boot_id
 	record_ends "$record"
 	if [ "$rec_this_boot" = no ] && { check_mounted; [ -n "$run_refused" ]; }; then

@@ -49,15 +49,6 @@ report_settings() {
 	export LC_ALL
 }
 
-# report_need_lib: both awk files, or a broken install said in one line.
-report_need_lib() {
-	local lib=''
-	for lib in nodeset.awk report.awk; do
-		[ -r "$libdir/$lib" ] ||
-		    die "$EXIT_CONFIG" "library $libdir/$lib is missing"
-	done
-}
-
 # === Arguments ===============================================================
 
 # report_positive NAME VALUE: refuse VALUE unless it is a positive whole
@@ -226,7 +217,6 @@ report_fold() {
 
 report_main() {
 	report_settings
-	report_need_lib
 	report_parse_args "$@"
 	report_nodeset=0
 	if command -v nodeset >/dev/null && [ "${PERNODE_NODESET-}" != no ]; then

@@ -16,6 +16,13 @@ uptime_cs() {
 	uptime_cs=${up:-0}
 }
 
+# clock: whether /proc/uptime can be read (have_uptime), then uptime_cs.
+clock() {
+	have_uptime=yes
+	[ -r /proc/uptime ] || have_uptime=no
+	uptime_cs
+}
+
 # execute PATH ACTION: each script runs with stdin from /dev/null and its
 # output appended to the log (fd 6); descriptors above 2 (our lock among
 # them) are closed, so a daemon it leaves behind holds neither the lock
@@ -124,7 +131,6 @@ act_one() {
 # gets a copy as fd 8.)
 lock() {
 	local holder=unknown
-	record=$rundir/status
 	if [ ! -d "$rundir" ]; then
 		mkdir -p -- "$rundir" 2>/dev/null
 	fi
@@ -151,9 +157,7 @@ begin_run() {
 	failed=0 seq=0 safe_target_dir='' run_action=$1
 	set -- "$1" "$(date -u '+%s %Y-%m-%d %H:%M:%S UTC')"
 	epoch=${2%% *}
-	have_uptime=yes
-	[ -r /proc/uptime ] || have_uptime=no
-	uptime_cs
+	clock
 	epoch_cs=$uptime_cs
 	boot_id
 

@@ -107,19 +107,26 @@ unsafe_path() {
 	done
 	for link in functions bin; do
 		[ -L "$real_root/$link" ] || continue
-		target=$(readlink -f -- "$real_root/$link" && printf x)
-		target=${target%"${nl}x"}
-		case $target in
-		"$real_root"/*) set -- "$@" "${target%/*}" ;;
-		*)
-			shown "$target"
+		if ! link_target "$real_root/$link"; then
 			unsafe_path=$real_root/$link
 			unsafe_why="a symbolic link out of ROOT, to $shown"
 			return
-			;;
-		esac
+		fi
+		set -- "$@" "${target%/*}"
 	done
 	first_unsafe "$@"
+}
+
+# link_target LINK: where LINK leads in the end, in target (readlink's
+# output ends in a sentinel, so that a name ending in a newline keeps
+# it); fails, with the target as shown in shown, when that is out of
+# ROOT.  The caller declares target and shown.
+link_target() {
+	target=$(readlink -f -- "$1" && printf x)
+	target=${target%"${nl}x"}
+	case $target in "$real_root"/*) return 0 ;; esac
+	shown "$target"
+	return 1
 }
 
 # first_unsafe DIR...: unsafe_path, for these directories, functions and
