@@ -10,8 +10,9 @@ PREFIX ?= /usr/local
 # pernode-services on PATH: a symbolic link to INITDIR/pernode-services.
 SBINDIR ?= $(PREFIX)/sbin
 MANDIR ?= $(PREFIX)/share/man
-# The init script's library (scripts/lib: shell and awk), on the node
-# itself: the boot must not need the shared state directory to read it.
+# The init script's library (scripts/lib: shell and awk) and the program
+# that runs the scripts (pernode-watch), on the node itself: the boot must
+# not need the shared state directory to read them.
 LIBDIR ?= $(PREFIX)/lib/pernode-services
 SYSCONFDIR ?= /etc
 INITDIR ?= $(SYSCONFDIR)/init.d
@@ -46,18 +47,27 @@ FUZZ_SECONDS = 60
 PROG = src/waitOnFileUpdates
 SRC = src/waitOnFileUpdates.c src/parse.c
 HDR = src/parse.h
+# The runner's watcher: it runs every script of a run under its limit.
+WATCH = src/pernode-watch
+WATCH_SRC = src/pernode-watch.c
 # Every build of the program: the compiler comes first, its flags after.
 BUILD = $(WARN_CFLAGS) $(CPPFLAGS) -DVERSION='"$(VERSION)"'
 
-all: $(PROG)
+all: $(PROG) $(WATCH)
 
 $(PROG): $(SRC) $(HDR)
 	$(CC) $(BUILD) $(CFLAGS) $(LDFLAGS) -o $@ $(SRC)
 
-# The same program under AddressSanitizer and UBSan; make check runs the
-# waitOnFileUpdates tests against it too.
+$(WATCH): $(WATCH_SRC)
+	$(CC) $(BUILD) $(CFLAGS) $(LDFLAGS) -o $@ $(WATCH_SRC)
+
+# The same programs under AddressSanitizer and UBSan; make check runs
+# their tests against them too.
 $(PROG)-asan: $(SRC) $(HDR)
 	$(CC) $(BUILD) $(SAN_CFLAGS) $(LDFLAGS) -o $@ $(SRC)
+
+$(WATCH)-asan: $(WATCH_SRC)
+	$(CC) $(BUILD) $(SAN_CFLAGS) $(LDFLAGS) -o $@ $(WATCH_SRC)
 
 # demo, check and bench first install what tests/deps lists for them
 # (as root, with apt-get or dnf; INSTALL_DEPS=no only says what is
@@ -67,14 +77,15 @@ DEPS = INSTALL_DEPS=$(INSTALL_DEPS) sh tests/deps.sh
 
 demo:
 	$(DEPS) demo
-	$(MAKE) $(PROG)
+	$(MAKE) $(PROG) $(WATCH)
 	sh scripts/demo.sh
 
 # Without a sanitizer runtime, tests/run skips the ASan pass and says why.
 check:
 	$(DEPS) check
-	$(MAKE) $(PROG)
+	$(MAKE) $(PROG) $(WATCH)
 	-$(MAKE) $(PROG)-asan
+	-$(MAKE) $(WATCH)-asan
 	sh tests/run
 
 # The end-to-end suite alone (make check runs it too): a debootstrap image
@@ -83,12 +94,12 @@ check:
 # PERNODE_E2E_CACHE (default /var/cache/pernode-services-e2e).
 e2e:
 	$(DEPS) check
-	$(MAKE) $(PROG)
+	$(MAKE) $(PROG) $(WATCH)
 	sh tests/run tests/e2e/*.bats
 
 bench:
 	$(DEPS) bench
-	$(MAKE) $(PROG)
+	$(MAKE) $(PROG) $(WATCH)
 	bash tests/bench/waitOnFileUpdates.sh
 	bash tests/bench/pernode-services.sh
 	bash tests/bench/cluster.sh
@@ -125,8 +136,9 @@ CONFDIR_SH = confdir='$(CONFDIR)' kind=; \
 	done; \
 	: "$${confdir:=$(SYSCONFDIR)/$${kind:-default}}"
 
-# The node image gets the init script and its library, pernode-services
-# on PATH, the unit, the man pages, the logrotate file and an example config
+# The node image gets the init script and its library, pernode-watch
+# (mode 755, in LIBDIR beside the library), pernode-services on PATH, the
+# unit, the man pages, the logrotate file and an example config
 # (never overwriting a config or logrotate file that is there); the state
 # directory gets functions, bin/waitOnFileUpdates and empty global/ and
 # scripts/.
@@ -136,7 +148,7 @@ install: install-node install-state
 # the installed system (or inside the image root), never into a staging
 # directory; absolute, as Debian Policy 10.5 wants a link from /usr to
 # /etc.
-install-node:
+install-node: $(WATCH)
 	$(INSTALL) -d $(DESTDIR)$(INITDIR) $(DESTDIR)$(SBINDIR) \
 	    $(DESTDIR)$(UNITDIR) $(DESTDIR)$(LOGROTATEDIR) \
 	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7 \
@@ -145,10 +157,12 @@ install-node:
 	chmod 755 $(DESTDIR)$(INITDIR)/pernode-services
 	ln -sf $(INITDIR)/pernode-services $(DESTDIR)$(SBINDIR)/pernode-services
 	$(INSTALL) -m 644 scripts/lib/*.sh scripts/lib/*.awk $(DESTDIR)$(LIBDIR)/
+	$(INSTALL) -m 755 $(WATCH) $(DESTDIR)$(LIBDIR)/pernode-watch
 	$(SUBST) packaging/systemd/pernode-services.service \
 	    >$(DESTDIR)$(UNITDIR)/pernode-services.service
 	chmod 644 $(DESTDIR)$(UNITDIR)/pernode-services.service
-	$(INSTALL) -m 644 scripts/pernode-services.8 $(DESTDIR)$(MANDIR)/man8/
+	$(INSTALL) -m 644 scripts/pernode-services.8 src/pernode-watch.8 \
+	    $(DESTDIR)$(MANDIR)/man8/
 	$(INSTALL) -m 644 docs/pernode-functions.7 docs/pernode-services.7 \
 	    $(DESTDIR)$(MANDIR)/man7/
 	$(INSTALL) -m 644 src/waitOnFileUpdates.1 $(DESTDIR)$(MANDIR)/man1/
@@ -176,6 +190,8 @@ uninstall:
 	    $(DESTDIR)$(SBINDIR)/pernode-services \
 	    $(DESTDIR)$(UNITDIR)/pernode-services.service \
 	    $(DESTDIR)$(MANDIR)/man8/pernode-services.8 \
+	    $(DESTDIR)$(MANDIR)/man8/pernode-watch.8 \
+	    $(DESTDIR)$(LIBDIR)/pernode-watch \
 	    $(DESTDIR)$(MANDIR)/man7/pernode-functions.7 \
 	    $(DESTDIR)$(MANDIR)/man7/pernode-services.7 \
 	    $(DESTDIR)$(MANDIR)/man1/waitOnFileUpdates.1 \
@@ -235,7 +251,8 @@ deb: dist
 	cd $(PKGBUILD)/deb/$(DIST) && dpkg-buildpackage -us -uc -b
 
 clean:
-	rm -f $(PROG) $(PROG)-asan $(PROG)-static src/fuzz-parse $(DIST).tar.gz
+	rm -f $(PROG) $(PROG)-asan $(PROG)-static $(WATCH) $(WATCH)-asan \
+	    src/fuzz-parse $(DIST).tar.gz
 	rm -rf $(PKGBUILD)
 
 .PHONY: all demo check e2e bench fuzz install install-node install-state \

@@ -30,6 +30,11 @@ lib_files() {
 	(cd "$TOP/scripts/lib" && printf '%s\n' *.sh *.awk)
 }
 
+# What install puts in LIBDIR: the library and pernode-watch, sorted.
+libdir_files() {
+	{ lib_files; printf 'pernode-watch\n'; } | LC_ALL=C sort
+}
+
 # use_lib SCRIPT DIR: point the installed init script SCRIPT at the
 # library in DIR, as the node sees its image's LIBDIR once booted (here,
 # the image is a DESTDIR and its LIBDIR is under it).
@@ -48,20 +53,24 @@ use_lib() {
 	    "644 f opt/perceus/state/lib/perceus/init.d/functions" \
 	    "644 f usr/lib/systemd/system/pernode-services.service" \
 	    "$(lib_files | sed 's|^|644 f usr/lib/pernode-services/|')" \
+	    "755 f usr/lib/pernode-services/pernode-watch" \
 	    "777 l usr/sbin/pernode-services" \
 	    "644 f usr/share/man/man1/waitOnFileUpdates.1" \
 	    "644 f usr/share/man/man7/pernode-functions.7" \
 	    "644 f usr/share/man/man7/pernode-services.7" \
-	    "644 f usr/share/man/man8/pernode-services.8" | LC_ALL=C sort -k3)" ]
+	    "644 f usr/share/man/man8/pernode-services.8" \
+	    "644 f usr/share/man/man8/pernode-watch.8" | LC_ALL=C sort -k3)" ]
 	[ -d "$DEST$STATE/global" ]
 	[ -d "$DEST$STATE/scripts" ]
 	# The library is the init script's whole library, and none of it runs
-	# by itself: sourced (.sh) or read by awk -f (.awk).
+	# by itself: sourced (.sh) or read by awk -f (.awk).  The one program
+	# there is pernode-watch, which the runner runs.
 	for lib in trust plan groups run record report; do
 		[ -f "$DEST/usr/lib/pernode-services/$lib.sh" ]
 	done
 	[ -f "$DEST/usr/lib/pernode-services/nodeset.awk" ]
-	[ -z "$(find "$DEST/usr/lib/pernode-services" -type f -perm /111)" ]
+	[ "$(find "$DEST/usr/lib/pernode-services" -type f -perm /111)" = \
+	    "$DEST/usr/lib/pernode-services/pernode-watch" ]
 	unit=$DEST/usr/lib/systemd/system/pernode-services.service
 	grep -qx "ExecStart=/etc/init.d/pernode-services start" "$unit"
 	grep -qx "RequiresMountsFor=$STATE" "$unit"
@@ -125,17 +134,32 @@ use_lib() {
 	grep -qx 'sysconfdir=/opt/pns/etc' "$DEST/opt/pns/etc/init.d/pernode-services"
 	grep -qx 'initdir=/opt/pns/etc/init.d' "$DEST/opt/pns/etc/init.d/pernode-services"
 	grep -qx 'libdir=/opt/pns/lib/pernode-services' "$DEST/opt/pns/etc/init.d/pernode-services"
-	[ "$(cd "$DEST/opt/pns/lib/pernode-services" && ls)" = "$(lib_files | LC_ALL=C sort)" ]
+	[ "$(cd "$DEST/opt/pns/lib/pernode-services" && ls)" = "$(libdir_files)" ]
 	[ -e "$DEST/opt/pns/share/man/man8/pernode-services.8" ]
 }
 
 @test "LIBDIR moves the library, apart from PREFIX, and the init script looks there" {
 	mk install-node DESTDIR="$DEST" PREFIX=/usr LIBDIR=/opt/pns-lib
 	grep -qx 'libdir=/opt/pns-lib' "$DEST/etc/init.d/pernode-services"
-	[ "$(cd "$DEST/opt/pns-lib" && ls)" = "$(lib_files | LC_ALL=C sort)" ]
+	[ "$(cd "$DEST/opt/pns-lib" && ls)" = "$(libdir_files)" ]
 	[ ! -e "$DEST/usr/lib/pernode-services" ]
 	mk uninstall DESTDIR="$DEST" PREFIX=/usr LIBDIR=/opt/pns-lib
 	[ ! -e "$DEST/opt/pns-lib" ]
+}
+
+@test "pernode-watch installed in LIBDIR runs, and uninstall removes it with its man page" {
+	mk install-node DESTDIR="$DEST" PREFIX=/usr
+	watch=$DEST/usr/lib/pernode-services/pernode-watch
+	[ -x "$watch" ]
+	cmp "$TOP/src/pernode-watch.8" "$DEST/usr/share/man/man8/pernode-watch.8"
+	run -0 --separate-stderr "$watch" -t 5 < <(printf '%s\0' run 1 "$(command -v false)" x)
+	[[ $output =~ ^end\ 1\ 1\ [0-9]+\ -$ ]]
+	run -2 --separate-stderr "$watch" -t x </dev/null
+	[ "$stderr" = "pernode-watch: -t 'x': not a whole number" ]
+	mk uninstall DESTDIR="$DEST" PREFIX=/usr
+	[ ! -e "$watch" ]
+	[ ! -e "$DEST/usr/share/man/man8/pernode-watch.8" ]
+	[ ! -e "$DEST/usr/lib/pernode-services" ]
 }
 
 @test "the config goes to sysconfig or default as the target tree tells its distribution, or to CONFDIR" {

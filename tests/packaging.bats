@@ -55,6 +55,15 @@ runs_list() {
 	[ "$output" = global/10-site ]
 }
 
+# lib_modes DIR: the package's LIBDIR, unpacked in DIR, holds the library
+# (mode 644) and pernode-watch (755), a program that runs.
+lib_modes() {
+	[ -z "$(find "$1" -type f ! -perm 644 ! -name pernode-watch)" ]
+	[ "$(stat -c %a "$1/pernode-watch")" = 755 ]
+	run -0 --separate-stderr "$1/pernode-watch" -t 5 </dev/null
+	[ -z "$output$stderr" ]
+}
+
 # built rpm|deb: skip when the tools to build it are not installed, and
 # fail, with the build's output, when make rpm or make deb failed.
 built() {
@@ -90,10 +99,12 @@ built() {
 	    /usr/lib/systemd/system-preset/50-pernode-services.preset \
 	    /usr/lib/pernode-services \
 	    "$(committed_lib | sed 's|^|/usr/lib/pernode-services/|')" \
+	    /usr/lib/pernode-services/pernode-watch \
 	    /usr/share/man/man1/waitOnFileUpdates.1 \
 	    /usr/share/man/man7/pernode-functions.7 \
 	    /usr/share/man/man7/pernode-services.7 \
-	    /usr/share/man/man8/pernode-services.8 | LC_ALL=C sort)" ]
+	    /usr/share/man/man8/pernode-services.8 \
+	    /usr/share/man/man8/pernode-watch.8 | LC_ALL=C sort)" ]
 	[ "$(rpm -qlp "$state" | grep -v '^/usr/\(share/doc\|share/licenses\|lib/.build-id\)')" = "$STATE
 $STATE/bin
 $STATE/bin/waitOnFileUpdates
@@ -110,7 +121,7 @@ $STATE/scripts" ]
 	grep -qx 'libdir=/usr/lib/pernode-services' "$init"
 	grep -qx 'sysconfdir=/etc' "$init"
 	grep -qx "initdir=$initrddir" "$init"
-	[ -z "$(find "$BATS_TEST_TMPDIR/usr/lib/pernode-services" -type f ! -perm 644)" ]
+	lib_modes "$BATS_TEST_TMPDIR/usr/lib/pernode-services"
 	[ "$(readlink "$BATS_TEST_TMPDIR$sbindir/pernode-services")" = "$initrddir/pernode-services" ]
 	unit=$BATS_TEST_TMPDIR/usr/lib/systemd/system/pernode-services.service
 	grep -qx "ExecStart=$initrddir/pernode-services start" "$unit"
@@ -122,7 +133,7 @@ $STATE/scripts" ]
 	runs_list "$BATS_TEST_TMPDIR" "$init"
 }
 
-@test "the RPMs are of the build's architecture, not noarch: -state holds a compiled program" {
+@test "the RPMs are of the build's architecture, not noarch: each holds a compiled program" {
 	built rpm
 	arch=$(rpm --eval '%{_target_cpu}')
 	[ "$arch" != noarch ]
@@ -187,7 +198,7 @@ $STATE/scripts" ]
 @test "make deb builds a node package and a state package with the init script registered" {
 	built deb
 	debs=$TOP/packaging/build/deb
-	node=$(ls "$debs"/pernode-services_"$VERSION"-1_all.deb)
+	node=$(ls "$debs"/pernode-services_"$VERSION"-1_"$(dpkg --print-architecture)".deb)
 	state=$(ls "$debs"/pernode-services-state_"$VERSION"-1_*.deb)
 	files=$(dpkg-deb -c "$node" | awk '{ print $6 }' | grep -v '/$' |
 	    grep -v '^./usr/share/\(doc\|lintian\)/' | LC_ALL=C sort)
@@ -197,11 +208,13 @@ $STATE/scripts" ]
 	    ./etc/logrotate.d/pernode-services \
 	    ./lib/systemd/system/pernode-services.service \
 	    "$(committed_lib | sed 's|^|./usr/lib/pernode-services/|')" \
+	    ./usr/lib/pernode-services/pernode-watch \
 	    ./usr/sbin/pernode-services \
 	    ./usr/share/man/man1/waitOnFileUpdates.1.gz \
 	    ./usr/share/man/man7/pernode-functions.7.gz \
 	    ./usr/share/man/man7/pernode-services.7.gz \
-	    ./usr/share/man/man8/pernode-services.8.gz | LC_ALL=C sort)" ]
+	    ./usr/share/man/man8/pernode-services.8.gz \
+	    ./usr/share/man/man8/pernode-watch.8.gz | LC_ALL=C sort)" ]
 	# The link on PATH, and the unit waiting for the state directory.
 	dpkg-deb -c "$node" | grep -q ' \./usr/sbin/pernode-services -> /etc/init.d/pernode-services$'
 	dpkg-deb -x "$node" "$BATS_TEST_TMPDIR"
@@ -210,12 +223,12 @@ $STATE/scripts" ]
 	grep -qx 'libdir=/usr/lib/pernode-services' "$init"
 	grep -qx 'sysconfdir=/etc' "$init"
 	grep -qx 'initdir=/etc/init.d' "$init"
-	[ -z "$(find "$BATS_TEST_TMPDIR/usr/lib/pernode-services" -type f ! -perm 644)" ]
+	lib_modes "$BATS_TEST_TMPDIR/usr/lib/pernode-services"
 	runs_list "$BATS_TEST_TMPDIR" "$init"
 	grep -qx "RequiresMountsFor=$STATE" "$BATS_TEST_TMPDIR/lib/systemd/system/pernode-services.service"
 	grep -qx "ExecStart=/etc/init.d/pernode-services start" "$BATS_TEST_TMPDIR/lib/systemd/system/pernode-services.service"
-	# The node package is arch-independent; -state holds a compiled program.
-	[ "$(dpkg-deb -f "$node" Architecture)" = all ]
+	# Both are of the build's architecture: each holds a compiled program.
+	[ "$(dpkg-deb -f "$node" Architecture)" = "$(dpkg --print-architecture)" ]
 	[ "$(dpkg-deb -f "$state" Architecture)" = "$(dpkg --print-architecture)" ]
 	dpkg-deb -c "$state" | awk '{ print $6 }' | grep -qx ".$STATE/bin/waitOnFileUpdates"
 	dpkg-deb -c "$state" | awk '{ print $6 }' | grep -qx ".$STATE/global/"
