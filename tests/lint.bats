@@ -25,6 +25,9 @@ sources() {
 	run -0 --separate-stderr cc "${flags[@]}" -Werror -O2 \
 	    -o "$BATS_TEST_TMPDIR/wfu" src/waitOnFileUpdates.c src/parse.c
 	[ -z "$stderr" ]
+	run -0 --separate-stderr cc "${flags[@]}" -Werror -O2 \
+	    -o "$BATS_TEST_TMPDIR/watch" src/pernode-watch.c
+	[ -z "$stderr" ]
 }
 
 @test "the C builds without warnings with clang too" {
@@ -32,6 +35,9 @@ sources() {
 	read -ra flags < <(warn_cflags)
 	run -0 --separate-stderr clang "${flags[@]}" -Werror -O2 \
 	    -o "$BATS_TEST_TMPDIR/wfu" src/waitOnFileUpdates.c src/parse.c
+	[ -z "$stderr" ]
+	run -0 --separate-stderr clang "${flags[@]}" -Werror -O2 \
+	    -o "$BATS_TEST_TMPDIR/watch" src/pernode-watch.c
 	[ -z "$stderr" ]
 }
 
@@ -50,7 +56,8 @@ sources() {
 @test "cppcheck finds nothing in the C" {
 	command -v cppcheck >/dev/null || skip "cppcheck not installed"
 	cppcheck --quiet --error-exitcode=1 --std=c99 \
-	    --enable=warning,performance,portability src/waitOnFileUpdates.c src/parse.c
+	    --enable=warning,performance,portability src/waitOnFileUpdates.c src/parse.c \
+	    src/pernode-watch.c
 }
 
 @test "every man page is clean under mandoc -T lint" {
