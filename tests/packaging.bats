@@ -89,7 +89,7 @@ built() {
 	# pages compressed or not, as its build policy says.
 	initrddir=$(rpm --eval '%{_initrddir}')
 	sbindir=$(rpm --eval '%{_sbindir}')
-	[ "$(rpm -qlp "$node" | grep -v '^/usr/share/\(doc\|licenses\)/' |
+	[ "$(rpm -qlp "$node" | grep -v '^/usr/\(share/doc\|share/licenses\|lib/.build-id\)' |
 	    sed 's/\.\(gz\|bz2\|xz\|zst\)$//' | LC_ALL=C sort)" = "$(printf '%s\n' \
 	    "$initrddir/pernode-services" \
 	    "$sbindir/pernode-services" \
