@@ -152,8 +152,10 @@ use_lib() {
 	watch=$DEST/usr/lib/pernode-services/pernode-watch
 	[ -x "$watch" ]
 	cmp "$TOP/src/pernode-watch.8" "$DEST/usr/share/man/man8/pernode-watch.8"
-	run -0 --separate-stderr "$watch" -t 5 < <(printf '%s\0' run 1 "$(command -v false)" x)
-	[[ $output =~ ^end\ 1\ 1\ [0-9]+\ -$ ]]
+	printf '#!/bin/sh\nexit 7\n' >"$BATS_TEST_TMPDIR/seven"
+	chmod 755 "$BATS_TEST_TMPDIR/seven"
+	run -0 --separate-stderr "$watch" -t 5 < <(printf '%s\0' run 1 "$BATS_TEST_TMPDIR/seven" x)
+	[[ $output =~ ^end\ 1\ 7\ [0-9]+\ -$ ]]
 	run -2 --separate-stderr "$watch" -t x </dev/null
 	[ "$stderr" = "pernode-watch: -t 'x': not a whole number" ]
 	mk uninstall DESTDIR="$DEST" PREFIX=/usr
