@@ -175,7 +175,10 @@ open_to_others() {
 	mkdir -p "$BATS_TEST_TMPDIR/others"
 	cp "$PNS" "$WFU" "$BATS_TEST_TMPDIR/others/"
 	cp -R "${PNS%/*}/lib" "$BATS_TEST_TMPDIR/others/"
-	chmod -R a+rX "$BATS_TEST_TMPDIR/others"
+	# From a source tree, the watcher is ../src/pernode-watch.
+	mkdir -p "$BATS_TEST_TMPDIR/src"
+	cp "$TOP/src/pernode-watch" "$BATS_TEST_TMPDIR/src/"
+	chmod -R a+rX "$BATS_TEST_TMPDIR/others" "$BATS_TEST_TMPDIR/src"
 	# shellcheck disable=SC2034 # read by the tests
 	PNS_OTHER=$BATS_TEST_TMPDIR/others/${PNS##*/}
 	# shellcheck disable=SC2034 # read by the tests

@@ -5,7 +5,6 @@ load helpers
 
 setup() {
 	pns_setup
-	command -v timeout >/dev/null || skip "timeout not installed (coreutils)"
 	export PERNODE_KILL_AFTER=1
 }
 
@@ -56,18 +55,29 @@ parent_cmdline() {
 	tr '\0' ' ' <"$BATS_TEST_TMPDIR/parent"
 }
 
-@test "with no PERNODE_TIMEOUT, a script gets the default limit of 600 s" {
+@test "with no PERNODE_TIMEOUT, a script gets the default limit of 600 s from the run's watcher" {
 	[ -r /proc/self/cmdline ] || skip "no /proc here"
 	unset PERNODE_KILL_AFTER
 	script global/10-parent "cat /proc/\$PPID/cmdline >'$BATS_TEST_TMPDIR/parent'"
 	run -0 pns start
-	[[ $(parent_cmdline) == "timeout -k 5 600 $ROOT/global/10-parent start " ]]
+	[ "$(parent_cmdline)" = "$TOP/src/pernode-watch -t 600 -k 5 " ]
 }
 
-@test "PERNODE_TIMEOUT=0 runs a script with no limit, as a child of the runner" {
+@test "PERNODE_TIMEOUT=0 runs a script with no limit, nothing between it and the watcher" {
 	[ -r /proc/self/cmdline ] || skip "no /proc here"
 	script global/10-parent "cat /proc/\$PPID/cmdline >'$BATS_TEST_TMPDIR/parent'"
 	PERNODE_TIMEOUT=0 run -0 pns start
-	[[ $(parent_cmdline) != timeout* ]]
-	[[ $(parent_cmdline) == *"$PNS"* ]]
+	[ "$(parent_cmdline)" = "$TOP/src/pernode-watch -t 0 -k 1 " ]
+}
+
+@test "every script of a run has the one watcher for parent, in a process group of its own" {
+	[ -r /proc/self/stat ] || skip "no /proc here"
+	for s in 10-a 20-b 30-c; do
+		script "global/$s" "read -r _ _ _ ppid pgid _ </proc/\$\$/stat; printf '%s %s %s\\n' \$\$ \$ppid \$pgid >>'$BATS_TEST_TMPDIR/ids'"
+	done
+	run -0 pns start
+	run -0 awk '{ print $2 }' "$BATS_TEST_TMPDIR/ids"
+	[ "${#lines[@]}" -eq 3 ] && [ "$(printf '%s\n' "${lines[@]}" | sort -u | wc -l)" -eq 1 ]
+	run -0 awk '$1 != $3' "$BATS_TEST_TMPDIR/ids"
+	[ -z "$output" ]
 }

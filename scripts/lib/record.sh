@@ -124,19 +124,19 @@ record_open() {
 	if [ -n "$record" ] && [ "$nchosen" -gt 0 ]; then
 		if [ "$1" = stop ]; then
 			record=''
-		elif record_mergeable && mv -f -- "$record" "$record.before" 2>&5; then
+		elif record_mergeable && mv -f -- "$record" "$record.before"; then
 			merge_from=$record.before
 			[ "$rec_ending" = partial ] || partial=no
 		fi
 	fi
-	if [ -z "$record" ] || ! { command exec 7>"$record"; } 2>&5; then
+	if [ -z "$record" ] || ! { command exec 7>"$record"; }; then
 		record=''
 		exec 7>/dev/null
 	fi
 	shown "$node"
 	printf '# %s at %s, pid %s, boot %s, on %s, epoch %s\n' "$1" "$2" "$$" \
-	    "$boot_id" "$shown" "$epoch" >&7 2>&5
-	if [ -z "$record" ] || ! { command exec 3>"$rundir/running"; } 2>&5; then
+	    "$boot_id" "$shown" "$epoch" >&7
+	if [ -z "$record" ] || ! { command exec 3>"$rundir/running"; }; then
 		exec 3>/dev/null
 	fi
 }
@@ -167,7 +167,7 @@ record_close() {
 	uptime_cs
 	cs=$((uptime_cs - epoch_cs))
 	printf '# end %s %s\n# %s: %s\n' $((epoch + cs / 100)) \
-	    "$((cs / 100)).$((cs / 10 % 10))$((cs % 10))" "$1" "$2" >&7 2>&5
+	    "$((cs / 100)).$((cs / 10 % 10))$((cs % 10))" "$1" "$2" >&7
 	exec 3>&- 7>&-
 	[ -z "$merge_from" ] || record_merge
 }
@@ -176,8 +176,8 @@ record_close() {
 # place; the others keep theirs; the end line counts them all.
 record_merge() {
 	if awk -F "$tab" -v OFS="$tab" -f "$libdir/merge.awk" \
-	    "$record" "$merge_from" >"$record.merged" 2>&5 &&
-	    mv -f -- "$record.merged" "$record" 2>&5; then
+	    "$record" "$merge_from" >"$record.merged" &&
+	    mv -f -- "$record.merged" "$record"; then
 		rm -f -- "$merge_from"
 	else
 		warn "cannot merge $record with the run before; it holds this rerun only"

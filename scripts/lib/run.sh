@@ -23,27 +23,14 @@ clock() {
 	uptime_cs
 }
 
-# execute PATH ACTION: each script runs with stdin from /dev/null and its
-# output appended to the log (fd 6); descriptors above 2 (our lock among
-# them) are closed, so a daemon it leaves behind holds neither the lock
-# nor the caller's pipes.
-execute() {
-	if [ "$timeout" -gt 0 ]; then
-		timeout -k "$kill_after" "$timeout" "$1" "$2" </dev/null \
-		    >&6 2>&1 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&-
-	else
-		"$1" "$2" </dev/null >&6 2>&1 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&-
-	fi
-}
-
-# show_output LINES BYTES: the output of script number $seq of this run,
+# show_output LINES BYTES SEQ: the output of script number SEQ of this run,
 # from the log: the last LINES lines after its header, read from the
 # log's last BYTES, control bytes shown as "?", so that no escape sequence
 # of a script's reaches the terminal.
 show_output() {
 	[ "$log" != /dev/null ] || return 0
 	tail -c "$2" "$log" 2>/dev/null |
-	    awk -v mark="[run $$.$seq]" -v n="$1" -f "$libdir/output.awk"
+	    awk -v mark="[run $$.$3]" -v n="$1" -f "$libdir/output.awk"
 }
 
 # log_lost: the log cannot be written (its file system is full, say): say
@@ -53,6 +40,7 @@ log_lost() {
 	warn "cannot write $log; the scripts' output is discarded"
 	log=/dev/null
 	exec 6>/dev/null
+	[ "$watch_state" != on ] || printf 'quiet\000' >&8
 }
 
 # to_log FORMAT ARG...: a record of the log.  Each starts on a line of its
@@ -65,61 +53,100 @@ to_log() {
 	printf "\\n$format" "$@" >&6 || log_lost
 }
 
-# run_one PATH ACTION SHOWN: run one script and report how it went.  One
-# reading of the clock ($uptime_cs) is both the end of a script and the
-# start of the next, so that no script costs a reading of its own.
-run_one() {
-	local start_cs="$uptime_cs" t=0 rc=0 cs=0 secs=''
+# start_one PATH ACTION SHOWN: hand a script to the watcher, after its
+# header in the log (or, run side by side, before it: the header goes in
+# with its output).  One reading of the clock is both its start and, in
+# the record of what runs, the time status counts from.
+start_one() {
 	seq=$((seq + 1))
-	t=$((epoch + (uptime_cs - epoch_cs) / 100))
-	printf '\n--- %s %s, %02d:%02d:%02d UTC [run %s.%s]\n' "$3" "$2" \
-	    $((t / 3600 % 24)) $((t / 60 % 60)) $((t % 60)) "$$" "$seq" >&6 ||
-	    log_lost
-	last_run=$3
-	record_begun "$3" "$start_cs"
-	execute "$1" "$2"
-	rc=$?
-	# yash reports death by signal N as 384 + N, the others as 128 + N.
-	[ "$rc" -le 384 ] || rc=$((rc - 256))
 	uptime_cs
-	cs=$((uptime_cs - start_cs))
-	secs=$((cs / 100)).$((cs / 10 % 10))$((cs % 10))
-	if [ "$rc" -eq 0 ]; then
-		result ok 0 "$secs" "$3" ''
-	else
-		failed=$((failed + 1))
-		script_failed "$rc" "$secs" "$3" "$cs"
-		[ "$verbose" -eq 1 ] || show_output "$tail_lines" 65536
-	fi
-	[ "$verbose" -eq 0 ] || show_output 1000000 1048576
+	[ "$parallel" -gt 1 ] || log_header "$3" "$2" "$uptime_cs" "$seq"
+	last_run=$3
+	record_begun "$3" "$uptime_cs"
+	watch_run "$seq" "$1" "$2"
 }
 
-# script_failed STATUS SECONDS SHOWN CENTISECONDS: the result of a script
-# that did not exit 0: timed out (timeout(1)'s 124, or 137 once it had to
-# kill, after the whole limit), killed by a signal, or an exit status.
-script_failed() {
-	if [ "$timeout" -gt 0 ] && { [ "$1" -eq 124 ] || [ "$1" -eq 137 ]; } &&
-	    [ "$4" -ge $((timeout * 100)) ]; then
-		result timed-out "$1" "$2" "$3" "still running after ${timeout}s, stopped"
-	elif [ "$1" -gt 128 ] && [ "$1" -le 192 ]; then
-		result failed "$1" "$2" "$3" "killed by signal $(($1 - 128))"
+# log_header SHOWN ACTION CENTISECONDS SEQ: the line before a script's
+# output in the log; show_output finds the output by it.
+log_header() {
+	local t=$((epoch + ($3 - epoch_cs) / 100))
+	printf '\n--- %s %s, %02d:%02d:%02d UTC [run %s.%s]\n' "$1" "$2" \
+	    $((t / 3600 % 24)) $((t / 60 % 60)) $((t % 60)) "$$" "$4" >&6 ||
+	    log_lost
+}
+
+# run_one PATH ACTION SHOWN: one script, alone: start it and say how it
+# ended.
+run_one() {
+	start_one "$@"
+	while [ "$running" -gt 0 ]; do
+		watch_reply || break
+	done
+	end_one "$seq" "$3"
+	ended=''
+}
+
+# end_one SEQ SHOWN: how script SEQ ended, from its line in ended, on the
+# console and in the record; its output when it failed (or with -v).
+end_one() {
+	local rest='- 0 lost' rc='' cs=0 limit='' secs=''
+	case $nl$ended in
+	*"$nl$1 "*) rest=$nl$ended rest=${rest#*"$nl$1 "} rest=${rest%%"$nl"*} ;;
+	esac
+	rc=${rest%% *} rest=${rest#* }
+	cs=${rest%% *} limit=${rest#* }
+	secs=$((cs / 100)).$((cs / 10 % 10))$((cs % 10))
+	if [ "$rc" = 0 ]; then
+		result ok 0 "$secs" "$2" ''
 	else
-		result failed "$1" "$2" "$3" "exit status $1"
+		failed=$((failed + 1))
+		script_failed "$rc" "$secs" "$2" "$limit"
+		[ "$verbose" -eq 1 ] || show_output "$tail_lines" 65536 "$1"
 	fi
+	[ "$verbose" -eq 0 ] || show_output 1000000 1048576 "$1"
+}
+
+# script_failed STATUS SECONDS SHOWN LIMIT: the result of a script that
+# did not exit 0: stopped at its deadline (LIMIT term or kill), killed by
+# a signal, an exit status, or its end lost with the watcher.
+script_failed() {
+	case $4 in
+	term | kill)
+		result timed-out "$1" "$2" "$3" "still running after ${timeout}s, stopped"
+		;;
+	lost) result failed - - "$3" "its end is not known: $watcher ended" ;;
+	*)
+		if [ "$1" -gt 128 ] && [ "$1" -le 192 ]; then
+			result failed "$1" "$2" "$3" "killed by signal $(($1 - 128))"
+		else
+			result failed "$1" "$2" "$3" "exit status $1"
+		fi
+		;;
+	esac
 }
 
 # act_one PATH ACTION VERDICT NAME SHOWN WHY: what start and stop do with
-# each entry of the plan.
+# each entry of the plan: one after the other, or side by side (level.sh).
 act_one() {
-	case $3 in
-	run) run_one "$1" "$2" "$5" ;;
-	skip) note skipped "$5: $6" ;;
-	mask) note masked "$5: $6" ;;
+	if [ "$parallel" -gt 1 ]; then
+		act_level "$@"
+	elif [ "$3" = run ]; then
+		run_one "$1" "$2" "$5"
+	else
+		act_note "$3" "$5" "$6"
+	fi
+}
+
+# act_note VERDICT SHOWN WHY: an entry that does not run.
+act_note() {
+	case $1 in
+	skip) note skipped "$2: $3" ;;
+	mask) note masked "$2: $3" ;;
 	fail)
 		failed=$((failed + 1))
-		case $6 in
-		refused*) result refused - - "$5" "${6#refused: }" ;;
-		*) result failed - - "$5" "$6" ;;
+		case $3 in
+		refused*) result refused - - "$2" "${3#refused: }" ;;
+		*) result failed - - "$2" "$3" ;;
 		esac
 		;;
 	esac
@@ -162,12 +189,12 @@ begin_run() {
 	boot_id
 
 	# For the run: 3 the scripts begun (RUNDIR/running), 4 the console's
-	# stderr, 5 /dev/null, 6 the log, 7 the record.  Kept open so that no
-	# script costs an open(2) of its own for them, nor a write a
-	# redirection of its own.
-	exec 4>&2 5>/dev/null 2>&5
+	# stderr, 5 and 8 the watcher's replies and requests (watch.sh), 6
+	# the log, 7 the record.  Kept open so that no script costs an
+	# open(2) of its own for them, nor a write a redirection of its own.
+	exec 4>&2 2>/dev/null
 	warn_fd=4
-	if ! { command exec 6>>"$log"; } 2>&5; then
+	if ! command exec 6>>"$log"; then
 		log_lost
 	fi
 	shown "$node"
@@ -193,7 +220,7 @@ end_run() {
 			logger -t "$prog" -- "$2"
 		fi
 	fi 2>/dev/null
-	exec 2>&4 4>&- 5>&-
+	exec 2>&4 4>&-
 	warn_fd=2
 }
 
@@ -205,30 +232,36 @@ run_all() {
 	begin_run "$1"
 	PERNODE_ACTION=$1
 	export PERNODE_ACTION
-	caught='' last_run=''
-	trap 'caught=HUP' HUP
-	trap 'caught=INT' INT
-	trap 'caught=TERM' TERM
+	caught='' last_run='' nsignals=0
+	trap 'caught=HUP nsignals=$((nsignals + 1))' HUP
+	trap 'caught=INT nsignals=$((nsignals + 1))' INT
+	trap 'caught=TERM nsignals=$((nsignals + 1))' TERM
+	# A write to a watcher that is gone fails (watch_lost), not the run.
+	trap '' PIPE
+	watch_start
 	if [ "$1" = start ]; then
 		for_each start up act_one
 	else
 		for_each stop down act_one
 	fi
-	trap - HUP INT TERM
+	[ "$parallel" -eq 1 ] || level_end
+	watch_end
+	trap - HUP INT TERM PIPE
 	shown "${node:-?}"
 	summary="$1 on $shown: $seq run, $failed failed"
-	if [ -n "$caught" ]; then
-		summary="$summary, interrupted by SIG$caught${last_run:+ after $last_run}"
-		ending=interrupted
-	elif [ "$partial" = yes ]; then
-		ending=partial
-	fi
+	case $caught in
+	'') [ "$partial" != yes ] || ending=partial ;;
+	watcher) summary="$summary, interrupted: $watcher ended${last_run:+ after $last_run}" ;;
+	*) summary="$summary, interrupted by SIG$caught${last_run:+ after $last_run}" ;;
+	esac
+	[ -z "$caught" ] || ending=interrupted
 	printf '%s: %s\n' "$prog" "$summary"
 	end_run "$ending" "$summary"
 	case $caught in
 	HUP) return 129 ;;
 	INT) return 130 ;;
 	TERM) return 143 ;;
+	watcher) return 1 ;;
 	esac
 	[ "$failed" -eq 0 ]
 }

@@ -115,17 +115,24 @@ ran() {
 	done
 }
 
-@test "each node went on once its accounts had settled, and waited no longer" {
+# How soon a node goes on is the scheduler's as much as ours (a waiter
+# starved past its quiet second meets the daemon's next write, 2 to 4 s
+# on, and must wait a second after that one): it is measured in make
+# bench (tests/bench/cluster.sh), not here.  What holds under any load:
+# the accounts were there (the script records them only once
+# pernode_wait_accounts returned 0, not at its limit), written at least a
+# second before.
+@test "each node went on once its accounts had settled: a quiet second after the last write" {
 	for node in $NODES; do
 		# The account was there when the global script went on.
 		[ "$(cat "$CL/nodes/$node/trace.accounts")" = 1 ]
-		written=$(awk '$1 == "write" { print $2; exit }' "$CL/nodes/$node/prov")
 		went=$(awk '$2 == "global/10-accounts" { print $4; exit }' "$CL/nodes/$node/trace")
-		waited=$(awk -v a="$written" -v b="$went" 'BEGIN { print b - a }')
-		# One second of quiet (-s 1), then no more than the scheduling
-		# of 32 nodes on two cores adds.
-		ge "$waited" 0.95 && lt "$waited" 2.5 || {
-			printf '%s: went on %s s after the first write\n' "$node" "$waited" >&2
+		# The last write surely before it went on (ended before), and
+		# how long before it began: never more than the quiet it saw.
+		quiet=$(awk -v went="$went" '$1 == "write" && $3 <= went { last = $2 }
+		    END { print (last == "" ? -1 : went - last) }' "$CL/nodes/$node/prov")
+		ge "$quiet" 0.95 || {
+			printf '%s: went on %s s after the last write\n' "$node" "$quiet" >&2
 			return 1
 		}
 	done

@@ -19,7 +19,8 @@
 # A node's boot: the simulated provisioning daemon starts, then
 # /etc/init.d/pernode-services start, as init would run it last.  Written
 # under DIR/nodes/NODE: "booted T", "done T STATUS" (T from /proc/uptime)
-# in times, the daemon's "write T" lines in prov, the boot's output in
+# in times, the daemon's "write BEFORE AFTER" lines in prov (the uptimes
+# around its writes), the boot's output in
 # console.  The daemon rewrites passwd and group in place a random
 # PROV_FIRST (default 1-8) s after boot, then every PROV_EVERY (2-4) s,
 # adding the node's account e2e-NODE.  With PROV_SEED set, every boot of a
@@ -103,16 +104,19 @@ init() {
 # provisiond LOG NODE: rewrite passwd and group in place, as a
 # provisioning daemon does, first after PROV_FIRST seconds.
 provisiond() {
-	local log=$1 node=$2 passwd group seed
+	local log=$1 node=$2 passwd group seed now
 	passwd=$(cat /etc/passwd) group=$(cat /etc/group)
 	seed=${PROV_SEED:-$RANDOM$$}${node#n}
 	# shellcheck disable=SC2086 # "LOW HIGH", two words on purpose
 	sleep "$(rand ${PROV_FIRST:-1 8} "$seed")"
 	while :; do
+		# The writes fall between the two times: on a busy machine
+		# either reading may be late, so the log brackets them.
+		now=$(uptime_s)
 		printf '%s\ne2e-%s:x:4242:4242::/nonexistent:/usr/sbin/nologin\n' \
 		    "$passwd" "$node" >/etc/passwd
 		printf '%s\ne2e-%s:x:4242:\n' "$group" "$node" >/etc/group
-		printf 'write %s\n' "$(uptime_s)" >>"$log"
+		printf 'write %s %s\n' "$now" "$(uptime_s)" >>"$log"
 		seed=$((seed + 1))
 		# shellcheck disable=SC2086 # "LOW HIGH", two words on purpose
 		sleep "$(rand ${PROV_EVERY:-2 4} "$seed")"
