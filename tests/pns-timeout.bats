@@ -81,3 +81,29 @@ parent_cmdline() {
 	run -0 awk '$1 != $3' "$BATS_TEST_TMPDIR/ids"
 	[ -z "$output" ]
 }
+
+# forks N: the processes a start of N no-op scripts creates, all told.
+forks() {
+	local i
+	rm -rf "$ROOT/global" "$RUN"
+	mkdir -p "$ROOT/global"
+	for ((i = 1; i <= $1; i++)); do
+		printf '#!/bin/sh\n' >"$ROOT/global/s$i"
+		chmod 755 "$ROOT/global/s$i"
+	done
+	strace -f -qq -e trace=fork,vfork,clone,clone3 -e signal=none \
+	    -o "$BATS_TEST_TMPDIR/strace" "${SH[@]}" "$PNS" start >/dev/null 3>&-
+	# One line a creation, whole or "<unfinished ...>" (its result then
+	# comes on a "resumed" line of its own).
+	grep -cE ' (clone3?|v?fork)\(' "$BATS_TEST_TMPDIR/strace"
+}
+
+@test "a start of N scripts under a limit creates N processes and a constant" {
+	command -v strace >/dev/null || skip "strace not installed"
+	case ${SH[0]} in
+	mksh | posh) skip "${SH[0]}'s printf is no builtin: it costs a process a line" ;;
+	esac
+	a=$(forks 5)
+	b=$(forks 25)
+	[ "$((b - a))" -eq 20 ] || { printf '5 scripts: %s, 25 scripts: %s\n' "$a" "$b"; false; }
+}

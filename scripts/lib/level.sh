@@ -15,16 +15,34 @@
 # START_CS ACTION SHOWN" for a script started, "- VERDICT SHOWN<tab>WHY"
 # for an entry that does not run (shown names hold no tab or newline).
 
+# level_of NAME: the level of the entry NAME (as list prints it), in
+# level: its directory and the digits its name begins with, or, for a
+# name without, the name itself: a level of its own.
+level_of() {
+	level=${1##*/}
+	level=${level%%[!0-9]*}
+	if [ -n "$level" ]; then
+		level=${1%/*}/$level
+	else
+		level=$1
+	fi
+}
+
+# list_level NAME: list -v says where each level begins, on stderr, with
+# the names it prints.
+list_level() {
+	local level=''
+	level_of "$1"
+	[ "$level" != "$level_now" ] || return 0
+	level_now=$level
+	shown "$level"
+	note level "$shown"
+}
+
 # act_level PATH ACTION VERDICT NAME SHOWN WHY: act_one, side by side.
 act_level() {
-	local base="${4##*/}" level=''
-	level=${base%%[!0-9]*}
-	# A name without leading digits is a level of its own.
-	if [ -n "$level" ]; then
-		level=${4%/*}/$level
-	else
-		level=/$4
-	fi
+	local level=''
+	level_of "$4"
 	if [ "$level" != "$level_now" ]; then
 		level_end
 		level_now=$level
@@ -75,8 +93,10 @@ level_say() {
 
 # level_note "VERDICT SHOWN<tab>WHY": an entry that does not run.
 level_note() {
-	local verdict="${1%% *}" rest="${1#* }"
-	act_note "$verdict" "${rest%%"$tab"*}" "${rest#*"$tab"}"
+	local verdict="${1%% *}" shown="${1#* }" why=''
+	# (Unquoted: posh fails a "$tab" pattern inside double quotes.)
+	why=${shown#*"$tab"} shown=${shown%%"$tab"*}
+	act_note "$verdict" "$shown" "$why"
 }
 
 # level_ended "SEQ START_CS ACTION SHOWN": a script that has ended: its

@@ -388,7 +388,10 @@ list_all() {
 # list_one PATH ACTION VERDICT NAME SHOWN WHY
 list_one() {
 	case $3 in
-	run) printf '%s\n' "$4" ;;
+	run)
+		[ "$verbose" -eq 0 ] || list_level "$4"
+		printf '%s\n' "$4"
+		;;
 	fail) warn "would fail: $5: $6"; failed=$((failed + 1)) ;;
 	skip) note skipped "$5: $6" ;;
 	mask) note masked "$5: $6" ;;
