@@ -101,6 +101,10 @@ global/20-c start" ]
 	[[ ${lines[2]} == "ok        global/10-c "* ]]
 }
 
+gone() {
+	! kill -0 "$1" 2>/dev/null
+}
+
 @test "a script over the limit in a level is stopped with its children; the others end as they would" {
 	script global/10-slow "sleep 300 & echo \$! >$M/child; wait"
 	script global/10-quick "sleep 0.2"
@@ -108,7 +112,7 @@ global/20-c start" ]
 	[[ $output == *"timed out global/10-slow: still running after 1s, stopped"* ]]
 	[[ $output == *"ok        global/10-quick"* ]]
 	child=$(cat "$M/child")
-	until_true 10 eval '! kill -0 "$child" 2>/dev/null'
+	until_true 10 gone "$child"
 }
 
 @test "stop walks the levels in reverse" {
