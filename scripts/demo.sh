@@ -98,3 +98,15 @@ say "The licence server is back: rerun that one script on n060, and status is gr
 script n060/50-licence 'echo "licence server reached"'
 PERNODE_RUNDIR=$demo/run-n060 show "$top/scripts/pernode-services" -n n060 start n060/50-licence
 PERNODE_RUNDIR=$demo/run-n060 show "$top/scripts/pernode-services" -n n060 status
+
+say "Side by side: with PERNODE_PARALLEL, the scripts of a level start together"
+# n062 waits 2 s for its InfiniBand link and 2 s for its GPUs: both begin
+# with 10-, one level, so the two waits overlap.
+script n062/10-ib 'sleep 2; echo "InfiniBand link up"'
+script n062/10-gpu 'sleep 2; echo "GPUs ready"'
+script n062/20-slurm 'echo "slurmd started"'
+show "$top/scripts/pernode-services" -n n062 -v list
+PERNODE_RUNDIR=$demo/run-n062 \
+    show env PERNODE_PARALLEL=4 "$top/scripts/pernode-services" -n n062 start
+PERNODE_RUNDIR=$demo/run-n062 show "$top/scripts/pernode-services" -n n062 status
+printf '# The two 2 s waits overlapped: the start took about 3 s, not 5.\n'

@@ -24,6 +24,10 @@ setup() {
 	# The head node's report names the failure and the node that never ran.
 	[[ $output == *"report -w n[059-061] answers"*"n060/50-licence: failed, exit 3"*"no run recorded "*"n061"*"(exit status 1)"* ]]
 	# The rerun of the one failed script turns n060's status green.
-	[[ $output == *"start on n060: 1 run, 0 failed"*"last start on n060: 4 run, 0 failed, 1 rerun"*"(exit status 0)" ]]
+	[[ $output == *"start on n060: 1 run, 0 failed"*"last start on n060: 4 run, 0 failed, 1 rerun"*"(exit status 0)"* ]]
+	# n062's level 10 runs side by side, its lines still in plan order.
+	[[ $output == *"level     n062/10"$'\n'"n062/10-gpu"$'\n'"n062/10-ib"$'\n'"level     n062/20"* ]]
+	[[ $output == *"env PERNODE_PARALLEL=4 pernode-services -n n062 start"$'\n'* ]]
+	[[ $output == *"ok        n062/10-gpu ("*"ok        n062/10-ib ("*"start on n062: 5 run, 0 failed"* ]]
 	[ -z "$(ls -A "$TMPDIR")" ]
 }
