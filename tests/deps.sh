@@ -75,9 +75,8 @@ if [ "$column" = none ]; then
 	exit 0
 fi
 if [ "$(id -u)" != 0 ] || [ "$INSTALL_DEPS" = no ]; then
-	# shellcheck disable=SC2086 # one word a package
 	printf '%s: missing for make %s; as root, run: %s %s\n' "$prog" \
-	    "$target" "$install" $pkgs >&2
+	    "$target" "$install" "${pkgs% }" >&2
 	exit 0
 fi
 

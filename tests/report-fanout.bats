@@ -78,15 +78,20 @@ unreachable() {
 	unreachable clush
 }
 
-@test "pdsh's short labels of fully qualified names are read as those names, each node once" {
-	command -v pdsh >/dev/null || skip "pdsh not installed (see tests/deps)"
-	PERNODE_REPORT_TOOL=pdsh run -0 --separate-stderr timeout 50 "$PNS" report \
+short_labels() {
+	PERNODE_REPORT_TOOL=pdsh run --separate-stderr timeout 50 "$PNS" report \
 	    -w 'n[1,3].example.com' -R exec
 	printf '%s\n%s\n' "$output" "$stderr"
+	[ "$status" -eq 0 ]
 	[[ $output =~ ^ok\ +2\ \ n\[1,3\]\.example\.com$ ]]
 	# (pdsh cuts only a domain they all share: one short name for two
 	# expected names is never seen, and never guessed.)
 	PERNODE_REPORT_TOOL=pdsh run -0 --separate-stderr timeout 50 "$PNS" report \
 	    -w 'n1.a.example,n1.b.example' -R exec
 	[[ $output =~ ^ok\ +2\ \ n1\.a\.example,n1\.b\.example$ ]]
+}
+
+@test "pdsh's short labels of fully qualified names are read as those names, each node once, under each awk" {
+	command -v pdsh >/dev/null || skip "pdsh not installed (see tests/deps)"
+	under_each_awk short_labels
 }
