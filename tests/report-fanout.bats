@@ -62,6 +62,21 @@ unreachable() {
 	[[ ${lines[3]} =~ ^no\ answer:\ ssh:\ Could\ not\ resolve\ hostname\ %h:\ Name\ or\ service\ not\ known\ +2\ \ n\[4,6\]$ ]]
 }
 
+# short_labels: pdsh's labels of names with a domain, under the awk first
+# on PATH.
+short_labels() {
+	PERNODE_REPORT_TOOL=pdsh run --separate-stderr timeout 50 "$PNS" report \
+	    -w 'n[1,3].example.com' -R exec
+	printf '%s\n%s\n' "$output" "$stderr"
+	[ "$status" -eq 0 ]
+	[[ $output =~ ^ok\ +2\ \ n\[1,3\]\.example\.com$ ]]
+	# (pdsh cuts only a domain they all share: one short name for two
+	# expected names is never seen, and never guessed.)
+	PERNODE_REPORT_TOOL=pdsh run -0 --separate-stderr timeout 50 "$PNS" report \
+	    -w 'n1.a.example,n1.b.example' -R exec
+	[[ $output =~ ^ok\ +2\ \ n1\.a\.example,n1\.b\.example$ ]]
+}
+
 @test "through pdsh, -t cuts off a node that hangs, and it counts as no answer, for the command timeout" {
 	hung pdsh
 }
@@ -76,19 +91,6 @@ unreachable() {
 
 @test "through clush, a node that cannot be resolved, has no runner or fails silently is named with its reason" {
 	unreachable clush
-}
-
-short_labels() {
-	PERNODE_REPORT_TOOL=pdsh run --separate-stderr timeout 50 "$PNS" report \
-	    -w 'n[1,3].example.com' -R exec
-	printf '%s\n%s\n' "$output" "$stderr"
-	[ "$status" -eq 0 ]
-	[[ $output =~ ^ok\ +2\ \ n\[1,3\]\.example\.com$ ]]
-	# (pdsh cuts only a domain they all share: one short name for two
-	# expected names is never seen, and never guessed.)
-	PERNODE_REPORT_TOOL=pdsh run -0 --separate-stderr timeout 50 "$PNS" report \
-	    -w 'n1.a.example,n1.b.example' -R exec
-	[[ $output =~ ^ok\ +2\ \ n1\.a\.example,n1\.b\.example$ ]]
 }
 
 @test "pdsh's short labels of fully qualified names are read as those names, each node once, under each awk" {
