@@ -214,8 +214,8 @@ uninstall:
 		    $(DESTDIR)$$d/pernode-services; then \
 			rm -f $(DESTDIR)$$d/pernode-services; fi; \
 	    done
-	cd scripts/lib && for f in *.sh *.awk; do \
-		rm -f $(DESTDIR)$(LIBDIR)/$$f; done
+	for f in scripts/lib/*.sh scripts/lib/*.awk; do \
+		rm -f "$(DESTDIR)$(LIBDIR)/$${f##*/}"; done
 	-rmdir $(DESTDIR)$(LIBDIR) 2>/dev/null
 	-rmdir $(DESTDIR)$(STATEDIR)/bin $(DESTDIR)$(STATEDIR)/global \
 	    $(DESTDIR)$(STATEDIR)/scripts $(DESTDIR)$(STATEDIR) 2>/dev/null

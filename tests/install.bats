@@ -460,3 +460,13 @@ use_lib() {
 	make -s -C "$tree" install DESTDIR="$DEST"
 	[ -x "$DEST$STATE/bin/waitOnFileUpdates" ]
 }
+
+@test "uninstall with a relative DESTDIR removes the library too" {
+	local rel
+	mk install DESTDIR="$DEST"
+	# DESTDIR as seen from the top of the tree, where make runs.
+	rel=$(realpath --relative-to="$TOP" "$DEST")
+	mk uninstall DESTDIR="$rel"
+	[ ! -e "$DEST/usr/local/lib/pernode-services" ]
+	[ ! -e "$DEST/etc/init.d/pernode-services" ]
+}
