@@ -271,7 +271,7 @@ use_lib() {
 	# A file of the library missing: a broken install, said in one line.
 	rm "$lib/report.awk"
 	run -6 --separate-stderr sh "$init" report - </dev/null
-	[ "$stderr" = "pernode-services report: library $lib/report.awk is missing" ]
+	[ "$stderr" = "pernode-services: library $lib/report.awk is missing" ]
 	rm "$lib/report.sh"
 	run -6 --separate-stderr sh "$init" report -
 	[ "$stderr" = "pernode-services: library $lib/report.sh is missing" ]
