@@ -42,13 +42,40 @@ tree() {
 tree "$tmp/small" "$SCRIPTS"
 tree "$tmp/large" "$LARGE"
 
+# The benchmark node, n059: 11 scripts in 5 levels that wait, as a real
+# node waits (for accounts, a Lustre mount, a link, a GPU), 0.2 to 2 s.
+# One after the other they take the sum, 7.1 s; the slowest of each level
+# added up, the critical path, is 4.0 s.
+node=$tmp/node
+mkdir -p "$node"
+printf 'gpu: n059\n' >"$node/groups"
+while read -r name wait; do
+	mkdir -p "$node/${name%/*}"
+	printf '#!/bin/sh\nsleep %s\n' "$wait" >"$node/$name"
+	chmod 755 "$node/$name"
+done <<-'NODE'
+	global/10-accounts 2.0
+	global/10-ib 0.9
+	global/10-time 0.6
+	global/20-lustre 0.8
+	global/20-nfs 0.6
+	@gpu/30-gpu 0.5
+	@gpu/30-dcgm 0.4
+	n059/40-mofed 0.4
+	n059/40-opa 0.4
+	n059/50-slurm 0.3
+	n059/50-munge 0.2
+NODE
+SUM=7.1 CRITICAL=4.0
+
 : >"$tmp/config"
 export PERNODE_HOSTNAME=bench PERNODE_RUNDIR=$tmp/run PERNODE_LOG=$tmp/log \
     PERNODE_CONFIG=$tmp/config
 
-# way NAME: one run of that way, its output discarded.  "nolimit" ways set
-# PERNODE_TIMEOUT=0, the same work as the loops; the others keep the
-# default limit, enforced by timeout(1) around each script.
+# way NAME: one run of that way, its output discarded.  The runner's ways
+# keep the default settings (the limit on, kept by pernode-watch); "nolimit"
+# sets PERNODE_TIMEOUT=0; the timeout loop is what the limit cost when it
+# was a timeout(1) a script.
 # shellcheck disable=SC2016 # the loops are for the other shells to expand
 way() {
 	local small=$tmp/small/global large=$tmp/large/global
@@ -59,12 +86,15 @@ way() {
 	dash-loop) dash -c 'for f in "$1"/*; do [ -x "$f" ] && "$f" start; done' sh "$small" ;;
 	dash-timeout-loop)
 		dash -c 'for f in "$1"/*; do [ -x "$f" ] && timeout -k 5 600 "$f" start; done' sh "$small" ;;
-	pns-bash-nolimit) PERNODE_ROOT=$tmp/large PERNODE_TIMEOUT=0 bash "$PNS" start ;;
+	pns-bash) PERNODE_ROOT=$tmp/large bash "$PNS" start ;;
 	bash-loop) bash -c 'for f in "$1"/*; do [ -x "$f" ] && "$f" start; done' sh "$large" ;;
-	start-dash) PERNODE_ROOT=$tmp/large PERNODE_TIMEOUT=0 dash "$PNS" start ;;
-	stop-dash) PERNODE_ROOT=$tmp/large PERNODE_TIMEOUT=0 dash "$PNS" stop ;;
-	start-bash) PERNODE_ROOT=$tmp/large PERNODE_TIMEOUT=0 bash "$PNS" start ;;
-	stop-bash) PERNODE_ROOT=$tmp/large PERNODE_TIMEOUT=0 bash "$PNS" stop ;;
+	start-dash) PERNODE_ROOT=$tmp/large dash "$PNS" start ;;
+	stop-dash) PERNODE_ROOT=$tmp/large dash "$PNS" stop ;;
+	start-bash) PERNODE_ROOT=$tmp/large bash "$PNS" start ;;
+	stop-bash) PERNODE_ROOT=$tmp/large bash "$PNS" stop ;;
+	node-serial) PERNODE_ROOT=$node PERNODE_HOSTNAME=n059 dash "$PNS" start ;;
+	node-parallel)
+		PERNODE_ROOT=$node PERNODE_HOSTNAME=n059 PERNODE_PARALLEL=8 dash "$PNS" start ;;
 	esac >/dev/null
 }
 
@@ -94,28 +124,34 @@ forks() {
 	tree "$tmp/f1" "$2"
 	tree "$tmp/f2" $(($2 * 2))
 	for n in 1 2; do
-		PERNODE_ROOT=$tmp/f$n PERNODE_TIMEOUT=${3:-0} strace -f -qq \
+		PERNODE_ROOT=$tmp/f$n strace -f -qq \
 		    -e trace=fork,vfork,clone,clone3 -o "$tmp/strace.$n" \
 		    "$1" "$PNS" start >/dev/null
 	done
-	# A call cut in two by another process shows as two lines: count returns.
-	awk -v a="$(grep -cE "= [0-9]+$" "$tmp/strace.1")" \
-	    -v b="$(grep -cE "= [0-9]+$" "$tmp/strace.2")" \
+	# A call cut in two by another process shows as two lines, the first
+	# with the name and "(": count those.
+	awk -v a="$(grep -cE ' (clone3?|v?fork)\(' "$tmp/strace.1")" \
+	    -v b="$(grep -cE ' (clone3?|v?fork)\(' "$tmp/strace.2")" \
 	    -v n="$2" 'BEGIN { printf "%.2f\n", (b - a) / n }'
 	rm -rf "$tmp/f1" "$tmp/f2"
 }
 
 printf 'bench: %d and %d scripts, %d rounds\n' "$SCRIPTS" "$LARGE" "$REPEAT" >&2
-timed pns-dash-nolimit run-parts dash-loop pns-dash dash-timeout-loop
-timed pns-bash-nolimit bash-loop
+timed pns-dash run-parts dash-loop pns-dash-nolimit dash-timeout-loop
+timed pns-bash bash-loop
 timed start-dash stop-dash start-bash stop-bash
+timed node-serial node-parallel
 forks_dash=$(forks dash 200)
 forks_bash=$(forks bash 200)
-forks_limit=$(forks dash 200 600)
 
 r() { ratio "${med[$1]}" "${med[$2]}"; }
 within() { awk -v a="${med[$1]}" -v b="${med[$2]}" -v k="$3" 'BEGIN { exit !(a <= k * b) }'; }
 verdict() { if within "$@"; then printf '**met**'; else printf '**not met**'; fi; }
+# versus WAY SECONDS K: WAY's median over SECONDS, and the verdict of <= K.
+versus() {
+	awk -v a="${med[$1]}" -v b="$2" -v k="$3" 'BEGIN {
+		printf "%.2fx, %s", a / b, (a <= k * b ? "**met**" : "**not met**") }'
+}
 
 {
 	cat <<MD
@@ -127,33 +163,31 @@ Trivial scripts (\`#!/bin/sh\` and \`exit 0\`) in \`global/\`, ownership check
 on, output to a log file; the median wall time of $REPEAT rounds, each
 round running every way of a table once in turn after one warm-up run.
 The bare loops do what the runner must at the least: \`[ -x "\$f" ] &&
-"\$f" start\` for each entry. "No limit" is \`PERNODE_TIMEOUT=0\`, the same
-work as the loops; the default limit (600 s) puts \`timeout(1)\` around
-each script, one more process each, and is compared with a loop that does
-the same.
+"\$f" start\` for each entry. The runner keeps its default settings: the
+600 s limit on, kept for every script of the run by one pernode-watch(8).
 
 ### Against run-parts, under dash ($SCRIPTS scripts)
 
 | way | median | ratio |
 |---|---|---|
-| pernode-services start, no limit | ${med[pns-dash-nolimit]} s | $(r pns-dash-nolimit run-parts)x run-parts, $(r pns-dash-nolimit dash-loop)x the loop |
+| pernode-services start | ${med[pns-dash]} s | $(r pns-dash run-parts)x run-parts, $(r pns-dash dash-loop)x the loop |
 | \`run-parts --arg=start\` | ${med[run-parts]} s | 1.00x |
 | dash loop | ${med[dash-loop]} s | $(r dash-loop run-parts)x run-parts |
-| pernode-services start, default limit | ${med[pns-dash]} s | $(r pns-dash dash-timeout-loop)x the loop below |
-| dash loop through \`timeout -k 5 600\` | ${med[dash-timeout-loop]} s | |
+| pernode-services start, no limit | ${med[pns-dash-nolimit]} s | $(r pns-dash-nolimit run-parts)x run-parts |
+| dash loop through \`timeout -k 5 600\` (the limit a process a script, as before) | ${med[dash-timeout-loop]} s | $(r dash-timeout-loop run-parts)x run-parts |
 
-Goal: with no limit, at or below run-parts: $(verdict pns-dash-nolimit run-parts 1.0).
+Goal: with the default settings, at or below run-parts: $(verdict pns-dash run-parts 1.0).
 
-### Under bash ($LARGE scripts, no limit)
+### Under bash ($LARGE scripts)
 
 | way | median | ratio |
 |---|---|---|
-| \`bash pernode-services start\` | ${med[pns-bash-nolimit]} s | $(r pns-bash-nolimit bash-loop)x the loop |
+| \`bash pernode-services start\` | ${med[pns-bash]} s | $(r pns-bash bash-loop)x the loop |
 | bash loop | ${med[bash-loop]} s | 1.00x |
 
-Goal: within 1.15x of the bash loop: $(verdict pns-bash-nolimit bash-loop 1.15).
+Goal: within 1.15x of the bash loop: $(verdict pns-bash bash-loop 1.15).
 
-### stop against start ($LARGE scripts, no limit)
+### stop against start ($LARGE scripts)
 
 | shell | start | stop | stop / start |
 |---|---|---|---|
@@ -164,13 +198,26 @@ Goal: stop within 1.15x of start: dash $(verdict stop-dash start-dash 1.15),
 bash $(verdict stop-bash start-bash 1.15). Each directory is reversed in
 one pass: the names joined with "/", which no name can hold, and split once.
 
+### The benchmark node, serial and side by side
+
+n059: 11 scripts in 5 levels (\`global/10-*\` three, \`global/20-*\` two,
+\`@gpu/30-*\` two, \`n059/40-*\` two, \`n059/50-*\` two) that sleep 0.2 to
+2 s; the sum of their times is $SUM s, the critical path (the slowest of
+each level, added up) $CRITICAL s.
+
+| way | median | against |
+|---|---|---|
+| one at a time (the default) | ${med[node-serial]} s | $(versus node-serial "$SUM" 1.02) (goal: at most 1.02x the sum) |
+| \`PERNODE_PARALLEL=8\` | ${med[node-parallel]} s | $(versus node-parallel "$CRITICAL" 1.10) (goal: at most 1.10x the critical path) |
+
 ### Processes per script
 
-Counted with \`strace -f\` (fork, vfork, clone, clone3) over runs of 200 and
-400 scripts, the difference divided by 200: dash $forks_dash, bash
-$forks_bash with no limit (the script itself: nothing else starts per
-script); dash $forks_limit with the default limit (the script and
-\`timeout(1)\`).
+Counted with \`strace -f\` (fork, vfork, clone, clone3) over starts of 200
+and 400 scripts with the default limit, the difference divided by 200:
+dash $forks_dash, bash $forks_bash: the script itself, nothing else (the
+limit was a \`timeout(1)\` a script, 2.00, before pernode-watch).
+tests/pns-timeout.bats checks the same count (N scripts, N processes and
+a constant) in \`make check\` under dash, bash, busybox sh and yash.
 MD
 } >"$report"
 
