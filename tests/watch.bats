@@ -43,9 +43,10 @@ requests() {
 }
 
 # watch ARG...: the watcher with $T/req on stdin, under bats' run, with
-# stdout and stderr apart; bounded, so that a hang fails the test.
+# stdout and stderr apart; bounded, so that a hang fails the test (by
+# KILL: the watcher ignores TERM).
 watch() {
-	run --separate-stderr timeout 60 "$WATCH" "$@" <"$T/req" 3>&-
+	run --separate-stderr timeout -s KILL 60 "$WATCH" "$@" <"$T/req" 3>&-
 }
 
 # start_watch ARG...: the watcher in the background, its requests from
@@ -177,7 +178,7 @@ bad_request() {
 	requests run 1 "$T/mask" x run 2 "$T/term" x run 3 "$T/hup" x run 4 "$T/usr1" x
 	# The runner ignores USR1 and QUIT; the watcher itself ignores HUP,
 	# INT, TERM and PIPE.
-	run --separate-stderr timeout 60 bash -c 'trap "" USR1 QUIT; exec "$1" <"$2"' \
+	run --separate-stderr timeout -s KILL 60 bash -c 'trap "" USR1 QUIT; exec "$1" <"$2"' \
 	    sh "$WATCH" "$T/req" 3>&-
 	[ "$status" -eq 0 ]
 	[ "$stderr" = "$(printf 'SigIgn:\t0000000000000000')" ]
