@@ -893,11 +893,12 @@ main(int argc, char *argv[])
 	const char *why;
 	char buf[SHOWN * 4 + 4];
 	size_t i;
-	int ch, fd;
+	int ch, fd, e;
 
 	memset(&w, 0, sizeof(w));
-	w.name = argc > 0 && strrchr(argv[0], '/') != NULL ?
-	    strrchr(argv[0], '/') + 1 : argc > 0 ? argv[0] : "pernode-watch";
+	w.name = argc > 0 ? argv[0] : "pernode-watch";
+	if (strrchr(w.name, '/') != NULL)
+		w.name = strrchr(w.name, '/') + 1;
 
 	opterr = 0;
 	while ((ch = getopt(argc, argv, ":b:k:t:")) != -1) {
@@ -931,9 +932,11 @@ main(int argc, char *argv[])
 	/* A buffer made and let go at once: DIR can take them. */
 	if (w.bufdir != NULL) {
 		w.tmpfile = 1;
-		if ((fd = buffer(&w)) == -1)
+		if ((fd = buffer(&w)) == -1) {
+			e = errno;
 			errx(EXIT_USAGE, "-b '%s': %s",
-			    shown(w.bufdir, buf, sizeof(buf)), strerror(errno));
+			    shown(w.bufdir, buf, sizeof(buf)), strerror(e));
+		}
 		(void)close(fd);
 	}
 	if (signals(&w) == -1)
