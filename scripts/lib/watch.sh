@@ -26,8 +26,9 @@ watch_start() {
 	fi
 	set --
 	[ "$parallel" -eq 1 ] || set -- -b "$dir"
-	"$watcher" -t "$timeout" -k "$kill_after" "$@" <"$dir/in" >"$dir/out" \
-	    2>&6 3>&- 4>&- 7>&- 9>&- &
+	# exec: yash would keep a shell of its own between, holding the lock.
+	(exec "$watcher" -t "$timeout" -k "$kill_after" "$@" <"$dir/in" \
+	    >"$dir/out" 2>&6 3>&- 4>&- 7>&- 9>&-) &
 	exec 8>"$dir/in" 5<"$dir/out"
 	rm -f -- "$dir/in" "$dir/out"
 	watch_dir=$dir
