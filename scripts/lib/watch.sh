@@ -18,7 +18,7 @@
 # the watcher had: nothing starts, and the record says why.
 watch_start() {
 	local dir=''
-	running=0 ended='' watch_state=on watch_dir=''
+	running=0 ended='' queue='' level_now='' watch_state=on watch_dir=''
 	if ! dir=$(mktemp -d "$rundir/watch.XXXXXX" || mktemp -d) ||
 	    ! mkfifo -m 600 "$dir/in" "$dir/out"; then
 		watch_lost
