@@ -182,3 +182,12 @@ n059/10-c" ]
 level     global/setup
 level     n059/10" ]
 }
+
+@test "restart stops, then starts, each level side by side" {
+	script global/10-a "[ \"\$1\" = start ] || exit 0
+$(meet a b)"
+	script global/10-b "[ \"\$1\" = start ] || exit 0
+$(meet b a)"
+	run -0 pns restart
+	[[ $output == *"stop on n059: 2 run, 0 failed"*"start on n059: 2 run, 0 failed"* ]]
+}
