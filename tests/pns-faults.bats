@@ -190,3 +190,21 @@ n059/20-shared start
 n059/30-fails start" ]
 	grep -q '^failed  *n059/30-fails: exit status 5' <<<"$output"
 }
+
+@test "a console that goes away mid-run (a pipe to head) cuts neither the run nor its record short" {
+	script global/10-a
+	script global/20-b
+	script global/30-c
+	# A pipe whose reader is gone before the run begins: every write to
+	# the console fails with EPIPE (or would raise SIGPIPE).
+	mkfifo "$BATS_TEST_TMPDIR/console"
+	# shellcheck disable=SC2094 # both ends of one FIFO, on purpose
+	exec 7<>"$BATS_TEST_TMPDIR/console" 8>"$BATS_TEST_TMPDIR/console"
+	exec 7<&-
+	"${SH[@]}" "$PNS" start >&8 3>&- || true
+	exec 8>&-
+	[ "$(trace | wc -l)" -eq 3 ]
+	run -0 pns status
+	[[ $output == *"last start on n059: 3 run, 0 failed"* ]]
+	[ "$(tail -n 1 "$RUN/status")" = "# done: start on n059: 3 run, 0 failed" ]
+}

@@ -229,6 +229,10 @@ end_run() {
 # trap until then); scripts get the default action back.
 run_all() {
 	local shown='' summary='' ending='done'
+	# A write to a watcher that is gone (watch_lost), or to a console
+	# that went away (a pipe to head, a dropped ssh session), fails: it
+	# must not kill the run before its record ends.
+	trap '' PIPE
 	begin_run "$1"
 	PERNODE_ACTION=$1
 	export PERNODE_ACTION
@@ -236,8 +240,6 @@ run_all() {
 	trap 'caught=HUP nsignals=$((nsignals + 1))' HUP
 	trap 'caught=INT nsignals=$((nsignals + 1))' INT
 	trap 'caught=TERM nsignals=$((nsignals + 1))' TERM
-	# A write to a watcher that is gone fails (watch_lost), not the run.
-	trap '' PIPE
 	watch_start
 	if [ "$1" = start ]; then
 		for_each start up act_one
@@ -246,7 +248,7 @@ run_all() {
 	fi
 	[ "$parallel" -eq 1 ] || level_end
 	watch_end
-	trap - HUP INT TERM PIPE
+	trap - HUP INT TERM
 	shown "${node:-?}"
 	summary="$1 on $shown: $seq run, $failed failed"
 	case $caught in
@@ -257,6 +259,7 @@ run_all() {
 	[ -z "$caught" ] || ending=interrupted
 	printf '%s: %s\n' "$prog" "$summary"
 	end_run "$ending" "$summary"
+	trap - PIPE
 	case $caught in
 	HUP) return 129 ;;
 	INT) return 130 ;;
