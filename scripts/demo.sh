@@ -105,6 +105,9 @@ say "Side by side: with PERNODE_PARALLEL, the scripts of a level start together"
 script n062/10-ib 'sleep 2; echo "InfiniBand link up"'
 script n062/10-gpu 'sleep 2; echo "GPUs ready"'
 script n062/20-slurm 'echo "slurmd started"'
+for f in n062/10-ib n062/10-gpu; do
+	printf '    %s: %s\n' "$f" "$(sed -n 2p "$root/$f")"
+done
 show "$top/scripts/pernode-services" -n n062 -v list
 PERNODE_RUNDIR=$demo/run-n062 \
     show env PERNODE_PARALLEL=4 "$top/scripts/pernode-services" -n n062 start
