@@ -3,19 +3,23 @@
  * runner asks on standard input, each in a process group of its own and
  * under its time limit, and say on standard output how each ended.
  *
- * One watcher a run instead of a timeout(1) a script: the watcher forks
+ * One watcher a run instead of a timeout(1) a script: the watcher starts
  * each script itself and keeps every deadline from one pselect() loop, so
- * that a script costs one process and nothing more.  The protocol is in
- * pernode-watch(8).
+ * that a script costs one process and nothing more.  It starts them with
+ * posix_spawn(3), not fork(2): glibc's is a clone(2) sharing the watcher's
+ * memory until the exec (CLONE_VM | CLONE_VFORK), which copies no page
+ * tables and is the larger part of a short script's cost.  The protocol
+ * is in pernode-watch(8).
  *
- * Helpers return 0, or -1 as system calls do, or the status to exit with
- * having said why; main() decides when to exit.
+ * Helpers return 0, or -1 as system calls do, or an error number as
+ * posix_spawn(3) does, or the status to exit with having said why; main()
+ * decides when to exit.
  *
  * SPDX-License-Identifier: MIT
  */
 
 #ifndef _GNU_SOURCE
-#define _GNU_SOURCE		/* O_TMPFILE, err(3), NSIG */
+#define _GNU_SOURCE		/* O_TMPFILE, err(3) */
 #endif
 
 #include <sys/types.h>
@@ -30,6 +34,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -43,9 +48,8 @@
 
 #define NSEC		1000000000L
 
-#ifndef NSIG
-#define NSIG		65
-#endif
+/* The environment, passed on unchanged; POSIX has the program declare it. */
+extern char **environ;
 
 /* The longest field of a request, and the part of one a message shows. */
 #define FIELD_MAX	PATH_MAX
@@ -86,14 +90,8 @@ struct watch {
 	int		 input;		/* requests are still read */
 	int		 replies;	/* stdout still takes them */
 	int		 status;	/* the first failure's */
-	/*
-	 * The signals the watcher ignores, set back to default in each
-	 * script: exec keeps an ignored signal ignored, and resets only
-	 * those caught.
-	 */
-	int		 reset[NSIG];
-	size_t		 nreset;
 	sigset_t	 waiting;	/* the mask in pselect: SIGCHLD let in */
+	posix_spawnattr_t attr;		/* every script's, from spawnattr() */
 	struct request	 req;
 };
 
@@ -281,7 +279,8 @@ buffer(struct watch *w)
 /*
  * Every descriptor above 2 that the watcher inherited is closed, so that
  * no script gets one (the runner's lock among them): those the watcher
- * opens itself are close-on-exec, and a child needs no loop of its own.
+ * opens itself (/dev/null, the buffers) are close-on-exec, and a spawn
+ * needs no closing of its own.
  */
 static void
 close_inherited(void)
@@ -321,7 +320,6 @@ signals(struct watch *w)
 	struct sigaction sa;
 	sigset_t chld;
 	size_t i;
-	int sig;
 
 	memset(&sa, 0, sizeof(sa));
 	sigemptyset(&sa.sa_mask);
@@ -329,10 +327,6 @@ signals(struct watch *w)
 	for (i = 0; i < sizeof(ignored) / sizeof(ignored[0]); i++)
 		if (sigaction(ignored[i], &sa, NULL) == -1)
 			return -1;
-	/* Those and any the runner left ignored. */
-	for (sig = 1; sig < NSIG; sig++)
-		if (sigaction(sig, NULL, &sa) == 0 && sa.sa_handler == SIG_IGN)
-			w->reset[w->nreset++] = sig;
 
 	memset(&sa, 0, sizeof(sa));
 	sigemptyset(&sa.sa_mask);
@@ -508,45 +502,80 @@ enforce(struct watch *w, struct timespec t)
 }
 
 /*
- * The script, in the child: a process group of its own, signals as a
- * shell would start it with, stdin from /dev/null, its output to out.
- * The argument vector is the exec's, which wants it writable.
+ * What every script starts with, as a shell would start it: a process
+ * group of its own (pgroup 0: its pid), no signal blocked, and every
+ * signal at its default.  Returns 0, or an error number as posix_spawn(3)
+ * does.
+ *
+ * Every signal, not only those ignored here (the four of signals() and
+ * any the runner left ignored), which exec would keep ignored: glibc's
+ * child starts the two signals it keeps for its threads (32 and 33) as
+ * ignored unless this set has them, and sigfillset(3) and sigaddset(3)
+ * leave them out; so the set is every bit of a sigset_t, but SIGKILL and
+ * SIGSTOP, whose disposition cannot be set.  It costs the child nothing:
+ * it sets each signal anyway (it shares our memory, so no handler of ours
+ * may stay), and without the set it first asks for each.
  */
-static void
-child(const struct watch *w, char *path, char *arg, int out)
+static int
+spawnattr(struct watch *w)
+{
+	sigset_t none, all;
+	int e;
+
+	if ((e = posix_spawnattr_init(&w->attr)) != 0)
+		return e;
+	sigemptyset(&none);
+	memset(&all, 0xff, sizeof(all));
+	(void)sigdelset(&all, SIGKILL);
+	(void)sigdelset(&all, SIGSTOP);
+	if ((e = posix_spawnattr_setflags(&w->attr, POSIX_SPAWN_SETPGROUP |
+	    POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF)) != 0 ||
+	    (e = posix_spawnattr_setpgroup(&w->attr, 0)) != 0 ||
+	    (e = posix_spawnattr_setsigmask(&w->attr, &none)) != 0 ||
+	    (e = posix_spawnattr_setsigdefault(&w->attr, &all)) != 0)
+		(void)posix_spawnattr_destroy(&w->attr);
+	return e;
+}
+
+/*
+ * Start PATH with ARG, stdin from /dev/null and its output to out; its
+ * pid in *pid.  Returns 0, or the error number of whatever failed, the
+ * exec's included (glibc returns it, its child having shared our
+ * memory), with what was run in *tried; nothing is left running then.
+ * The argument vectors are the exec's, which wants them writable.
+ */
+static int
+spawn(const struct watch *w, char *path, char *arg, int out, pid_t *pid,
+    const char **tried)
 {
 	char *argv[] = { path, arg, NULL };
 	char *shargv[] = { (char *)"sh", path, arg, NULL };
-	struct sigaction dfl;
-	sigset_t none;
-	const char *tried = path;
-	size_t i;
+	posix_spawn_file_actions_t fa;
 	int e;
 
-	(void)setpgid(0, 0);
-	memset(&dfl, 0, sizeof(dfl));
-	dfl.sa_handler = SIG_DFL;
-	sigemptyset(&dfl.sa_mask);
-	for (i = 0; i < w->nreset; i++)
-		(void)sigaction(w->reset[i], &dfl, NULL);
-	sigemptyset(&none);
-	(void)sigprocmask(SIG_SETMASK, &none, NULL);
-	if (dup2(w->null, STDIN_FILENO) == -1 ||
-	    dup2(out, STDOUT_FILENO) == -1 ||
-	    (out != STDERR_FILENO && dup2(out, STDERR_FILENO) == -1)) {
-		e = errno;
-		dprintf(out, "%s: %s: %s\n", w->name, path, strerror(e));
-		_exit(126);
+	*tried = path;
+	if ((e = posix_spawn_file_actions_init(&fa)) != 0)
+		return e;
+	/* dup2 clears close-on-exec on the copy: 0, 1 and 2 stay open. */
+	if ((e = posix_spawn_file_actions_adddup2(&fa, w->null,
+	    STDIN_FILENO)) == 0 &&
+	    (e = posix_spawn_file_actions_adddup2(&fa, out,
+	    STDOUT_FILENO)) == 0 && out != STDERR_FILENO)
+		e = posix_spawn_file_actions_adddup2(&fa, out, STDERR_FILENO);
+	if (e == 0)
+		e = posix_spawn(pid, path, &fa, &w->attr, argv, environ);
+	/*
+	 * No #! line: a shell runs it, as shells, timeout(1) and execvp(3)
+	 * do.  glibc's posix_spawn, unlike those, fails it with ENOEXEC
+	 * (since 2.15; only the old symbol tried /bin/sh), so the shell is
+	 * a second spawn, alike in all but its arguments.
+	 */
+	if (e == ENOEXEC) {
+		*tried = "/bin/sh";
+		e = posix_spawn(pid, "/bin/sh", &fa, &w->attr, shargv, environ);
 	}
-	execv(path, argv);
-	/* No #! line: a shell runs it, as shells and timeout(1) do. */
-	if (errno == ENOEXEC) {
-		execv("/bin/sh", shargv);
-		tried = "/bin/sh";
-	}
-	e = errno;
-	dprintf(STDERR_FILENO, "%s: %s: %s\n", w->name, tried, strerror(e));
-	_exit(e == ENOENT ? 127 : 126);
+	(void)posix_spawn_file_actions_destroy(&fa);
+	return e;
 }
 
 /* Start script seq.  Returns 0, or the status to exit with. */
@@ -554,8 +583,9 @@ static int
 start(struct watch *w, long seq, char *path, char *arg)
 {
 	struct script *s;
+	const char *tried;
 	char line[64];
-	int out = STDERR_FILENO, status = 0, len;
+	int out = STDERR_FILENO, status = 0, len, e;
 
 	if (w->n == w->cap) {
 		size_t cap = w->cap ? w->cap * 2 : 16;
@@ -584,23 +614,29 @@ start(struct watch *w, long seq, char *path, char *arg)
 			out = s->buf;
 	}
 	w->n++;
-	switch (s->pid = fork()) {
-	case -1:
-		dprintf(out, "%s: %s: %s\n", w->name, path, strerror(errno));
-		s->pid = 0;
-		len = snprintf(line, sizeof(line), "end %ld 126 0 -\n", seq);
-		reply(w, line, (size_t)len);
-		if (w->bufdir == NULL)
-			release(w, s);
-		break;
-	case 0:
-		child(w, path, arg, out);
-		break;
-	default:
-		/* The child does it too: whichever runs first. */
-		(void)setpgid(s->pid, s->pid);
+	/*
+	 * The script's group is set in the child before its exec, and
+	 * posix_spawn returns only after the exec: no window in which the
+	 * watcher could signal a group not yet made, so no setpgid() of
+	 * the parent's as after fork() (which would fail once it has
+	 * exec'd).
+	 */
+	if ((e = spawn(w, path, arg, out, &s->pid, &tried)) == 0) {
 		w->running++;
+		return status;
 	}
+	/*
+	 * Not started (no such file, not executable, no process to be had):
+	 * said where its output goes, so that a flush gives it, and ended
+	 * at once, as a shell gives it.
+	 */
+	s->pid = 0;
+	dprintf(out, "%s: %s: %s\n", w->name, tried, strerror(e));
+	len = snprintf(line, sizeof(line), "end %ld %d 0 -\n", seq,
+	    e == ENOENT ? 127 : 126);
+	reply(w, line, (size_t)len);
+	if (w->bufdir == NULL)
+		release(w, s);
 	return status;
 }
 
@@ -941,6 +977,10 @@ main(int argc, char *argv[])
 	}
 	if (signals(&w) == -1)
 		err(EXIT_SYSTEM, "sigaction");
+	if ((e = spawnattr(&w)) != 0) {
+		errno = e;
+		err(EXIT_SYSTEM, "posix_spawnattr");
+	}
 
 	w.input = w.replies = 1;
 	while (w.input || w.running > 0)
@@ -955,5 +995,6 @@ main(int argc, char *argv[])
 	while (w.n > 0)
 		release(&w, &w.scripts[w.n - 1]);
 	free(w.scripts);
+	(void)posix_spawnattr_destroy(&w.attr);
 	return w.status;
 }
