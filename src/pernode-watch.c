@@ -631,7 +631,13 @@ start(struct watch *w, long seq, char *path, char *arg)
 	 * at once, as a shell gives it.
 	 */
 	s->pid = 0;
-	dprintf(out, "%s: %s: %s\n", w->name, tried, strerror(e));
+	/* ENOENT for a file that is there: the program its #! line names
+	   is not, which strerror alone would hide. */
+	if (e == ENOENT && access(tried, F_OK) == 0)
+		dprintf(out, "%s: %s: the interpreter of its #! line is "
+		    "missing\n", w->name, tried);
+	else
+		dprintf(out, "%s: %s: %s\n", w->name, tried, strerror(e));
 	len = snprintf(line, sizeof(line), "end %ld %d 0 -\n", seq,
 	    e == ENOENT ? 127 : 126);
 	reply(w, line, (size_t)len);

@@ -244,6 +244,16 @@ leaked() {
 	[[ $stderr != *ran* ]]
 }
 
+@test "a script whose #! interpreter is missing ends with 127, and the message says it is the interpreter" {
+	printf '#!/nonexistent/interpreter\necho ran\n' >"$T/badint"
+	chmod 755 "$T/badint"
+	requests run 1 "$T/badint" x
+	watch
+	[ "$status" -eq 0 ]
+	[[ $output == *"end 1 127 "*" -"* ]]
+	[[ $stderr == *"$name: $T/badint: the interpreter of its #! line is missing"* ]]
+}
+
 @test "a script that cannot start is an ended one: its SEQ free again, its message flushed with -b" {
 	script a 'echo "a ran with $1"'
 	# Without -b: SEQ 1 at once free again, and the end of input not kept
