@@ -34,8 +34,8 @@ in_ns() {
 }
 
 # signals_runner SIG: the body of a script that sends SIG to the runner,
-# whose pid the lock holds (with the default time limit, the script's
-# parent is timeout(1)).
+# whose pid the lock holds (the script's parent is the run's watcher,
+# pernode-watch).
 signals_runner() {
 	printf 'kill -%s "$(cat %s/lock)"' "$1" "$RUN"
 }

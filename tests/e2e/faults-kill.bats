@@ -7,15 +7,18 @@ load lib
 
 setup() {
 	pns_setup
-	# The scripts' parent is then the runner, whose pid they record.
-	export PERNODE_TIMEOUT=0
 }
 
-# kscript NAME: a script of the kill test: records "RUNNER-PID NAME".
+# kscript NAME: a script of the kill test: records "RUNNER-PID NAME".  Its
+# parent is the run's watcher, whose parent is the runner.  (Were the
+# runner killed before the script reads it, the watcher's parent would
+# be another: the script is then counted to no run, which only a run
+# killed while it ran could miss.)
 kscript() {
 	cat >"$ROOT/global/$1" <<-SCRIPT
 	#!/bin/sh
-	printf '%s %s\n' "\$PPID" "$1" >>'$TRACE'
+	read -r _ _ _ runner _ </proc/\$PPID/stat
+	printf '%s %s\n' "\$runner" "$1" >>'$TRACE'
 	sleep 0.01
 	SCRIPT
 	chmod 755 "$ROOT/global/$1"
