@@ -53,7 +53,8 @@ e2e_debs() {
 		return 1
 	}
 	mkdir -p "$BATS_FILE_TMPDIR/debs"
-	cp "$TOP"/packaging/build/deb/pernode-services_"$version"-1_all.deb \
+	# The node's package holds pernode-watch: of the build's architecture.
+	cp "$TOP"/packaging/build/deb/pernode-services_"$version"-1_"$(dpkg --print-architecture)".deb \
 	    "$BATS_FILE_TMPDIR/debs/node.deb"
 	cp "$TOP"/packaging/build/deb/pernode-services-state_"$version"-1_*.deb \
 	    "$BATS_FILE_TMPDIR/debs/state.deb"
