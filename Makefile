@@ -46,7 +46,7 @@ FUZZ_SECONDS = 60
 
 PROG = src/waitOnFileUpdates
 SRC = src/waitOnFileUpdates.c src/parse.c
-HDR = src/parse.h
+HDR = src/parse.h src/timespec.h
 # The runner's watcher: it runs every script of a run under its limit.
 WATCH = src/pernode-watch
 WATCH_SRC = src/pernode-watch.c
@@ -58,7 +58,7 @@ all: $(PROG) $(WATCH)
 $(PROG): $(SRC) $(HDR)
 	$(CC) $(BUILD) $(CFLAGS) $(LDFLAGS) -o $@ $(SRC)
 
-$(WATCH): $(WATCH_SRC)
+$(WATCH): $(WATCH_SRC) src/timespec.h
 	$(CC) $(BUILD) $(CFLAGS) $(LDFLAGS) -o $@ $(WATCH_SRC)
 
 # The same programs under AddressSanitizer and UBSan; make check runs
@@ -66,7 +66,7 @@ $(WATCH): $(WATCH_SRC)
 $(PROG)-asan: $(SRC) $(HDR)
 	$(CC) $(BUILD) $(SAN_CFLAGS) $(LDFLAGS) -o $@ $(SRC)
 
-$(WATCH)-asan: $(WATCH_SRC)
+$(WATCH)-asan: $(WATCH_SRC) src/timespec.h
 	$(CC) $(BUILD) $(SAN_CFLAGS) $(LDFLAGS) -o $@ $(WATCH_SRC)
 
 # demo, check and bench first install what tests/deps lists for them

@@ -43,10 +43,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "timespec.h"
+
 #define EXIT_SYSTEM	1
 #define EXIT_USAGE	2
 
-#define NSEC		1000000000L
 
 /* The environment, passed on unchanged; POSIX has the program declare it. */
 extern char **environ;
@@ -103,46 +104,6 @@ onchld(int sig)
 {
 	(void)sig;
 	gotchld = 1;
-}
-
-static int
-ts_isset(struct timespec t)
-{
-	return t.tv_sec != 0 || t.tv_nsec != 0;
-}
-
-static struct timespec
-ts_add(struct timespec a, struct timespec b)
-{
-	a.tv_sec += b.tv_sec;
-	a.tv_nsec += b.tv_nsec;
-	if (a.tv_nsec >= NSEC) {
-		a.tv_sec++;
-		a.tv_nsec -= NSEC;
-	}
-	return a;
-}
-
-static struct timespec
-ts_sub(struct timespec a, struct timespec b)
-{
-	a.tv_sec -= b.tv_sec;
-	a.tv_nsec -= b.tv_nsec;
-	if (a.tv_nsec < 0) {
-		a.tv_sec--;
-		a.tv_nsec += NSEC;
-	}
-	return a;
-}
-
-static int
-ts_cmp(struct timespec a, struct timespec b)
-{
-	if (a.tv_sec != b.tv_sec)
-		return a.tv_sec > b.tv_sec ? 1 : -1;
-	if (a.tv_nsec != b.tv_nsec)
-		return a.tv_nsec > b.tv_nsec ? 1 : -1;
-	return 0;
 }
 
 static int

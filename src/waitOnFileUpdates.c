@@ -45,6 +45,7 @@
 #include <unistd.h>
 
 #include "parse.h"
+#include "timespec.h"
 
 #ifndef VERSION
 #define VERSION		"unknown"
@@ -55,7 +56,6 @@
 #define EXIT_NEVER	3	/* a FILE can never become updated */
 #define EXIT_SYSTEM	4	/* out of memory or a failing system call */
 
-#define NSEC		1000000000L
 #define PPM		1000000L
 #define JITTER		100000L	/* sleeps vary by up to 10% (in PPM) */
 
@@ -196,12 +196,6 @@ interrupted(void)
 	return sig ? 128 + sig : 0;
 }
 
-static int
-ts_isset(struct timespec t)
-{
-	return t.tv_sec != 0 || t.tv_nsec != 0;
-}
-
 /* A duration option's argument: NULL or why it is refused. */
 static const char *
 duration(const char *arg, int positive, struct timespec *ts)
@@ -222,41 +216,6 @@ gettime(clockid_t id, struct timespec *ts)
 		warn("clock_gettime");
 		return -1;
 	}
-	return 0;
-}
-
-/* Arithmetic on times whose tv_nsec is in [0, NSEC), as the system's are. */
-static struct timespec
-ts_add(struct timespec a, struct timespec b)
-{
-	a.tv_sec += b.tv_sec;
-	a.tv_nsec += b.tv_nsec;
-	if (a.tv_nsec >= NSEC) {
-		a.tv_sec++;
-		a.tv_nsec -= NSEC;
-	}
-	return a;
-}
-
-static struct timespec
-ts_sub(struct timespec a, struct timespec b)
-{
-	a.tv_sec -= b.tv_sec;
-	a.tv_nsec -= b.tv_nsec;
-	if (a.tv_nsec < 0) {
-		a.tv_sec--;
-		a.tv_nsec += NSEC;
-	}
-	return a;
-}
-
-static int
-ts_cmp(struct timespec a, struct timespec b)
-{
-	if (a.tv_sec != b.tv_sec)
-		return a.tv_sec > b.tv_sec ? 1 : -1;
-	if (a.tv_nsec != b.tv_nsec)
-		return a.tv_nsec > b.tv_nsec ? 1 : -1;
 	return 0;
 }
 
