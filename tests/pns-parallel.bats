@@ -155,6 +155,44 @@ global/10-b stop" ]
 	run ! grep -q 'global/20-c' "$TRACE"
 }
 
+# running_now PATTERN: status, during a start, says the scripts running
+# and they match PATTERN (a regular expression).
+running_now() {
+	local out
+	out=$("${SH[@]}" "$PNS" status 2>&1 | tail -n 1)
+	[[ $out =~ $1 ]]
+}
+
+@test "during a start, status names every script running side by side, and none that has ended" {
+	script global/10-a "while [ ! -e $M/go ] && [ -d $M ]; do sleep 0.05; done"
+	script global/10-b "while [ ! -e $M/go ] && [ -d $M ]; do sleep 0.05; done"
+	script global/10-c
+	"${SH[@]}" "$PNS" start >"$BATS_TEST_TMPDIR/out" 2>&1 3>&- &
+	pid=$!
+	until_true 10 running_now '^pernode-services: start in progress, running global/10-a for [0-9]+ s, global/10-b for [0-9]+ s$'
+	touch "$M/go"
+	status=0
+	wait "$pid" || status=$?
+	[ "$status" -eq 0 ]
+	grep -q 'ok        global/10-c' "$BATS_TEST_TMPDIR/out"
+}
+
+# reads_running: running.awk's reading of a running file in which 1 and
+# 3 ended, 2 and 4 did not (4 with a tab-free name of spaces), and a torn
+# last line.
+reads_running() {
+	printf '1\t100\tglobal/10-a\n2\t150\tglobal/10-b\n3\t160\tglobal/10-c\n' >running
+	printf '3\t-\n1\t-\n4\t200\tn059/10 d e\n5\t' >>running
+	[ "$(awk -v now=1000 -f "$TOP/scripts/lib/running.awk" running)" = \
+	    'global/10-b for 8 s, n059/10 d e for 8 s' ]
+	[ -z "$(awk -v now=1000 -f "$TOP/scripts/lib/running.awk" /dev/null)" ]
+}
+
+@test "the scripts running are read alike by mawk, gawk and busybox awk" {
+	cd "$BATS_TEST_TMPDIR"
+	under_each_awk reads_running
+}
+
 @test "PERNODE_PARALLEL that is not a whole number of at least 1 is refused, naming it" {
 	script global/10-a
 	for value in 0 00 -1 x 1.5 ' 2' 9999999999; do

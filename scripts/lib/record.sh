@@ -18,9 +18,10 @@
 # writes it; DETAIL what went wrong, or nothing.  "failed: WHY" ends a run
 # that could not begin (no state directory, say), with no script line;
 # "partial:" a rerun of chosen scripts with no whole start to merge into.
-# RUNDIR/running, written during a run, has a line for each script begun:
-# its NAME and when it began (centiseconds of uptime); the last is the one
-# status shows as running.
+# RUNDIR/running, written during a run, has a line for each script begun,
+# "SEQ<tab>CENTISECONDS<tab>NAME" (when it began, in uptime), and one for
+# each that has ended, "SEQ<tab>-": status shows as running those begun
+# and not ended (running.awk), one, or several side by side.
 
 # shown NAME: NAME as messages, the log and the record show it, one line
 # whatever it holds: a backslash, tab and newline become \\, \t and \n,
@@ -102,10 +103,14 @@ show_result() {
 	printf '%-9s %s\n' "$label" "$text"
 }
 
-# record_begun SHOWN CENTISECONDS: what status shows as running, a line
-# on fd 3: no open(2) of its own.
+# record_begun SEQ CENTISECONDS SHOWN and record_gone SEQ: what status
+# shows as running, a line on fd 3 as each script begins and ends: no
+# open(2) of their own.
 record_begun() {
-	printf '%s\t%s\n' "$1" "$2" >&3
+	printf '%s\t%s\t%s\n' "$1" "$2" "$3" >&3
+}
+record_gone() {
+	printf '%s\t-\n' "$1" >&3
 }
 
 # record_open ACTION DATE: start the record of this run on fd 7, and
@@ -297,20 +302,14 @@ show_began() {
 	fi
 }
 
-# show_running: the line on the start in progress, with the script it is
-# running and for how long.
+# show_running: the line on the start in progress, with the scripts it is
+# running (one, or several side by side) and for how long.
 show_running() {
-	local name='' began=''
-	set -- "$(tail -n 1 "$rundir/running" 2>/dev/null)"
-	name=${1%"$tab"*} began=${1##*"$tab"}
+	local running=''
 	clock
-	case $began in
-	'' | *[!0-9]*) printf '%s: start in progress\n' "$prog" ;;
-	*)
-		printf '%s: start in progress, running %s for %s s\n' "$prog" \
-		    "$name" $(((uptime_cs - began) / 100))
-		;;
-	esac
+	running=$(awk -v now="$uptime_cs" -f "$libdir/running.awk" \
+	    "$rundir/running" 2>/dev/null)
+	printf '%s: start in progress%s\n' "$prog" "${running:+, running $running}"
 }
 
 # === status --machine ========================================================

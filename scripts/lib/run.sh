@@ -62,7 +62,7 @@ start_one() {
 	uptime_cs
 	[ "$parallel" -gt 1 ] || log_header "$3" "$2" "$uptime_cs" "$seq"
 	last_run=$3
-	record_begun "$3" "$uptime_cs"
+	record_begun "$seq" "$uptime_cs" "$3"
 	watch_run "$seq" "$1" "$2"
 }
 

@@ -64,6 +64,7 @@ watch_reply() {
 	end)
 		ended=$ended$seq' '$rc' '$cs' '$limit$nl
 		running=$((running - 1))
+		record_gone "$seq"
 		;;
 	flushed) flushed=$seq ;;
 	esac
