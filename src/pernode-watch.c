@@ -67,6 +67,7 @@ struct script {
 	struct timespec	 start;		/* CLOCK_MONOTONIC */
 	enum limit	 limit;
 	int		 buf;		/* -b: its buffer file, else -1 */
+	char		 digest[24];	/* "CRC-SIZE" of what it ran, or "-" */
 };
 
 /* The request being read: its fields so far. */
@@ -94,6 +95,7 @@ struct watch {
 	sigset_t	 waiting;	/* the mask in pselect: SIGCHLD let in */
 	posix_spawnattr_t attr;		/* every script's, from spawnattr() */
 	struct request	 req;
+	uint32_t	 crctab[256];	/* cksum(1)'s CRC, a byte at a time */
 };
 
 static const struct timespec zero;
@@ -357,9 +359,9 @@ ended(struct watch *w, struct script *s, int wstatus, struct timespec end)
 		status = 128 + WTERMSIG(wstatus);
 	else
 		status = WEXITSTATUS(wstatus);
-	len = snprintf(line, sizeof(line), "end %ld %d %jd %s\n", s->seq,
+	len = snprintf(line, sizeof(line), "end %ld %d %jd %s %s\n", s->seq,
 	    status, (intmax_t)d.tv_sec * 100 + (d.tv_nsec + 5000000) / 10000000,
-	    limit_word[s->limit]);
+	    limit_word[s->limit], s->digest);
 	reply(w, line, (size_t)len);
 	s->pid = 0;
 	/* Without -b a script is done with; with it, once flushed. */
@@ -539,13 +541,84 @@ spawn(const struct watch *w, char *path, char *arg, int out, pid_t *pid,
 	return e;
 }
 
+/*
+ * The table of the CRC that POSIX specifies for cksum(1): generator
+ * polynomial 0x04C11DB7, most significant bit first.
+ */
+static void
+crc_table(uint32_t *tab)
+{
+	uint32_t c;
+	int i, k;
+
+	for (i = 0; i < 256; i++) {
+		c = (uint32_t)i << 24;
+		for (k = 0; k < 8; k++)
+			c = c & 0x80000000 ? c << 1 ^ 0x04C11DB7 : c << 1;
+		tab[i] = c;
+	}
+}
+
+static uint32_t
+crc_add(const uint32_t *tab, uint32_t crc, const unsigned char *p, size_t n)
+{
+	while (n-- > 0)
+		crc = crc << 8 ^ tab[(crc >> 24 ^ *p++) & 0xff];
+	return crc;
+}
+
+/*
+ * The digest of the script at path, as the runner records what it ran:
+ * cksum(1)'s CRC and the size, "CRC-SIZE", which cksum(1) on the head
+ * node gives alike for the file there.  "-" when it cannot be read; the
+ * script is still started, and fails or not on its own.
+ */
+static void
+digest(const struct watch *w, const char *path, char *out, size_t size)
+{
+	unsigned char buf[8192], len;
+	uintmax_t total = 0, n;
+	uint32_t crc = 0;
+	struct stat st;
+	ssize_t r;
+	int fd;
+
+	(void)snprintf(out, size, "-");
+	/* O_NONBLOCK: a FIFO put in the script's place must not hang us. */
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY |
+	    O_NONBLOCK)) == -1)
+		return;
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+		(void)close(fd);
+		return;
+	}
+	while ((r = read(fd, buf, sizeof(buf))) != 0) {
+		if (r == -1) {
+			if (errno == EINTR)
+				continue;
+			(void)close(fd);
+			return;
+		}
+		crc = crc_add(w->crctab, crc, buf, (size_t)r);
+		total += (uintmax_t)r;
+	}
+	(void)close(fd);
+	/* The length follows the data, least significant byte first. */
+	for (n = total; n > 0; n >>= 8) {
+		len = n & 0xff;
+		crc = crc_add(w->crctab, crc, &len, 1);
+	}
+	(void)snprintf(out, size, "%lu-%ju", (unsigned long)~crc & 0xffffffffUL,
+	    total);
+}
+
 /* Start script seq.  Returns 0, or the status to exit with. */
 static int
 start(struct watch *w, long seq, char *path, char *arg)
 {
 	struct script *s;
 	const char *tried;
-	char line[64];
+	char line[96];
 	int out = STDERR_FILENO, status = 0, len, e;
 
 	if (w->n == w->cap) {
@@ -563,6 +636,7 @@ start(struct watch *w, long seq, char *path, char *arg)
 	s->pid = 0;
 	s->limit = LIMIT_NONE;
 	s->buf = -1;
+	digest(w, path, s->digest, sizeof(s->digest));
 	if (now(&s->start) == -1)
 		return EXIT_SYSTEM;
 	/* Without its buffer, the script still runs: its output goes
@@ -599,8 +673,8 @@ start(struct watch *w, long seq, char *path, char *arg)
 		    "missing\n", w->name, tried);
 	else
 		dprintf(out, "%s: %s: %s\n", w->name, tried, strerror(e));
-	len = snprintf(line, sizeof(line), "end %ld %d 0 -\n", seq,
-	    e == ENOENT ? 127 : 126);
+	len = snprintf(line, sizeof(line), "end %ld %d 0 - %s\n", seq,
+	    e == ENOENT ? 127 : 126, s->digest);
 	reply(w, line, (size_t)len);
 	if (w->bufdir == NULL)
 		release(w, s);
@@ -899,6 +973,7 @@ main(int argc, char *argv[])
 	int ch, fd, e;
 
 	memset(&w, 0, sizeof(w));
+	crc_table(w.crctab);
 	w.name = argc > 0 ? argv[0] : "pernode-watch";
 	if (strrchr(w.name, '/') != NULL)
 		w.name = strrchr(w.name, '/') + 1;

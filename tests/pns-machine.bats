@@ -30,6 +30,34 @@ field() {
 	[ -z "$stderr" ]
 }
 
+# digest FILE: what cksum(1) says of FILE, as "CRC-SIZE".
+digest() {
+	local crc size
+	read -r crc size _ < <(cksum <"$1")
+	printf '%s-%s\n' "$crc" "$size"
+}
+
+@test "each script line ends with the digest cksum gives of what ran, a link's target's; an entry that did not run has -" {
+	mkdir -p "$ROOT/scripts"
+	script scripts/shared 'echo shared'
+	ln -s ../scripts/shared "$ROOT/global/30-link"
+	ln -s /nonexistent "$ROOT/global/40-broken"
+	run -1 pns start
+	run -1 --separate-stderr pns status --machine
+	[ "$(field "${lines[1]}" 2,6)" = "global/10-a	$(digest "$ROOT/global/10-a")" ]
+	[ "$(field "${lines[2]}" 2,6)" = "global/30-link	$(digest "$ROOT/scripts/shared")" ]
+	[ "$(field "${lines[3]}" 2,3,6)" = "global/40-broken	failed	-" ]
+	[ "$(field "${lines[4]}" 2,6)" = "n059/20-fails	$(digest "$ROOT/n059/20-fails")" ]
+	[ "$(digest "$ROOT/global/10-a")" != "$(digest "$ROOT/scripts/shared")" ]
+	# status reads a record of the version before, which has no digest.
+	awk -F '\t' -v OFS='\t' '/^# / { print; next } { print $1, $2, $3, $4, $6 }' \
+	    "$RUN/status" >"$RUN/old" && mv "$RUN/old" "$RUN/status"
+	run -1 --separate-stderr pns status --machine
+	[ "$(field "${lines[1]}" 2-6)" = "global/10-a	ok	0	$(field "${lines[1]}" 5)	-" ]
+	run -1 pns status
+	[[ $output == *"failed    global/40-broken: broken symbolic link"* ]]
+}
+
 @test "a green run exits 0; no run recorded prints a run line of state none and exits 3" {
 	run -3 pns status --machine
 	[ "$output" = "run	-	-	-	-	no	0	0	none	-

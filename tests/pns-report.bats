@@ -152,6 +152,24 @@ answers_of() {
 	[ "${stderr_lines[2]}" = 'pernode-services report: 2 lines this version does not read in full (a newer pernode-services?) from: n2' ]
 }
 
+@test "answers with a digest on each script line and answers of the version before, without, read alike; a bad digest is malformed" {
+	script n3/20-fails 'exit 9'
+	boot n1 n2 n3 n4
+	{
+		answers_of n1
+		answers_of n2 | sed 's/\t[0-9]*-[0-9]*$//'
+		answers_of n3 | sed 's/\t\([0-9]*-[0-9]*\)$//'
+		answers_of n4 | sed '2s/\t[0-9]*-[0-9]*$/\t12ab-3/'
+	} >answers
+	grep -q '^n1: script	global/10-a	ok	0	[0-9.]*	[0-9]*-[0-9]*$' answers
+	run ! grep -q '^n2: script	.*-[0-9]*$' answers
+	run -1 --separate-stderr report answers
+	grep -Eqx 'ok +2  n\[1-2\]' <<<"$output"
+	grep -Eqx 'n3/20-fails: failed, exit 9 +1  n3' <<<"$output"
+	grep -Eqx 'no usable answer +1  n4' <<<"$output"
+	[ "$stderr" = 'pernode-services report: malformed answers from: n4' ]
+}
+
 @test "a node that answers twice has no usable answer" {
 	boot n1 n2
 	{ answers_of n1 n2; answers_of n2; } >answers

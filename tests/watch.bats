@@ -37,6 +37,13 @@ script() {
 	chmod 755 "$T/$1"
 }
 
+# digest FILE: what cksum(1) says of FILE, as "CRC-SIZE".
+digest() {
+	local crc size
+	read -r crc size _ < <(cksum <"$1")
+	printf '%s-%s\n' "$crc" "$size"
+}
+
 # requests FIELD...: the fields, each ended by NUL, in $T/req.
 requests() {
 	printf '%s\0' "$@" >"$T/req"
@@ -107,7 +114,7 @@ bad_request() {
 	watch -b "$T"
 	[ "$status" -eq 2 ] || { printf 'status %s: %s\n' "$status" "$stderr"; false; }
 	[ "$stderr" = "$name: $message" ] || { printf 'stderr: %s\n' "$stderr"; false; }
-	[[ $output =~ ^end\ 1\ 0\ [0-9]+\ -$ ]]
+	[[ $output =~ ^end\ 1\ 0\ [0-9]+\ -\ [0-9]+-[0-9]+$ ]]
 }
 
 @test "a script's exit status is in its reply, with its time and no limit" {
@@ -115,7 +122,7 @@ bad_request() {
 	requests run 1 "$T/a" start
 	watch -t 30
 	[ "$status" -eq 0 ]
-	[[ $output =~ ^end\ 1\ 3\ [0-9]+\ -$ ]]
+	[[ $output =~ ^end\ 1\ 3\ [0-9]+\ -\ [0-9]+-[0-9]+$ ]]
 	cs=$(centiseconds 1)
 	[ "$cs" -ge 30 ]
 	[ "$cs" -lt 3000 ]
@@ -137,10 +144,10 @@ bad_request() {
 	requests run 1 "$T/a" x
 	watch -t 0 -k 1
 	[ "$status" -eq 0 ]
-	[[ $output =~ ^end\ 1\ 5\ [0-9]+\ -$ ]]
+	[[ $output =~ ^end\ 1\ 5\ [0-9]+\ -\ [0-9]+-[0-9]+$ ]]
 	[ "$(centiseconds 1)" -ge 120 ]
 	watch
-	[[ $output =~ ^end\ 1\ 5\ [0-9]+\ -$ ]]
+	[[ $output =~ ^end\ 1\ 5\ [0-9]+\ -\ [0-9]+-[0-9]+$ ]]
 }
 
 @test "a script reads /dev/null, and its output and errors go to the watcher's stderr" {
@@ -224,8 +231,34 @@ leaked() {
 	requests run 1 "$T/plain" start
 	watch
 	[ "$status" -eq 0 ]
-	[[ $output =~ ^end\ 1\ 4\ [0-9]+\ -$ ]]
+	[[ $output =~ ^end\ 1\ 4\ [0-9]+\ -\ [0-9]+-[0-9]+$ ]]
 	[ "$stderr" = "ran with start" ]
+}
+
+@test "each end gives the digest cksum gives of the content started, a link's target's, whatever its size" {
+	script empty
+	: >"$T/empty"
+	script big 'exit 0'
+	head -c 100000 /dev/urandom | base64 | sed 's/^/# /' >>"$T/big"
+	printf '#!/bin/sh\nexit 0\n# \001\377\000 bytes\n' >"$T/bytes"
+	chmod 755 "$T/bytes"
+	ln -s big "$T/link"
+	requests run 1 "$T/empty" x run 2 "$T/big" x run 3 "$T/bytes" x run 4 "$T/link" x
+	watch
+	[ "$status" -eq 0 ]
+	[[ $output == *"end 1 0 "*" - 4294967295-0"* ]]
+	[[ $output == *"end 2 0 "*" - $(digest "$T/big")"* ]]
+	[[ $output == *"end 3 0 "*" - $(digest "$T/bytes")"* ]]
+	[[ $output == *"end 4 0 "*" - $(digest "$T/big")"* ]]
+	[ "$(digest "$T/big")" != "$(digest "$T/bytes")" ]
+}
+
+@test "a FIFO in a script's place ends with 126 and no digest, and never holds the watcher" {
+	mkfifo -m 755 "$T/fifo"
+	requests run 1 "$T/fifo" x
+	watch
+	[ "$status" -eq 0 ]
+	[ "$output" = 'end 1 126 0 - -' ]
 }
 
 @test "a missing path ends with 127 and a message naming it; a file that cannot be run with 126" {
@@ -235,9 +268,9 @@ leaked() {
 	requests run 1 "$T/missing" x run 2 "$T/not-x" x run 3 "$T/dir" x
 	watch
 	[ "$status" -eq 0 ]
-	[[ $output == *"end 1 127 "*" -"* ]]
-	[[ $output == *"end 2 126 "*" -"* ]]
-	[[ $output == *"end 3 126 "*" -"* ]]
+	[[ $output == *"end 1 127 0 - -"* ]]
+	[[ $output == *"end 2 126 0 - $(digest "$T/not-x")"* ]]
+	[[ $output == *"end 3 126 0 - -"* ]]
 	[[ $stderr == *"$name: $T/missing: No such file or directory"* ]]
 	[[ $stderr == *"$name: $T/not-x: Permission denied"* ]]
 	[[ $stderr == *"$name: $T/dir: Permission denied"* ]]
@@ -250,7 +283,7 @@ leaked() {
 	requests run 1 "$T/badint" x
 	watch
 	[ "$status" -eq 0 ]
-	[[ $output == *"end 1 127 "*" -"* ]]
+	[[ $output == *"end 1 127 0 - $(digest "$T/badint")"* ]]
 	[[ $stderr == *"$name: $T/badint: the interpreter of its #! line is missing"* ]]
 }
 
@@ -261,21 +294,21 @@ leaked() {
 	requests run 1 "$T/missing" x run 1 "$T/a" again
 	watch
 	[ "$status" -eq 0 ]
-	[ "$output" = "$(printf 'end 1 127 0 -\nend 1 0 %s -' "$(centiseconds 1 | tail -n 1)")" ]
+	[ "$output" = "$(printf 'end 1 127 0 - -\nend 1 0 %s - %s' "$(centiseconds 1 | tail -n 1)" "$(digest "$T/a")")" ]
 	[ "$stderr" = "$(printf '%s: %s: No such file or directory\na ran with again' "$name" "$T/missing")" ]
 	# With -b: the message is in its buffer, until flushed.
 	mkdir "$T/buffers"
 	start_watch -b "$T/buffers"
 	send run 1 "$T/missing" x
-	replied 'end 1 127 0 -'
+	replied 'end 1 127 0 - -'
 	send run 2 "$T/a" two
-	replied 'end 2 0 [0-9]+ -'
+	replied 'end 2 0 [0-9]+ - [0-9]+-[0-9]+'
 	[ ! -s "$T/err" ]
 	send flush 1
 	replied 'flushed 1'
 	[ "$(cat "$T/err")" = "$name: $T/missing: No such file or directory" ]
 	send run 1 "$T/a" one
-	replied 'end 1 0 [0-9]+ -'
+	replied 'end 1 0 [0-9]+ - [0-9]+-[0-9]+'
 	stop_watch
 	[ "$status" -eq 0 ]
 	# 2 and the second 1, never flushed, at the end in SEQ order.
@@ -287,7 +320,7 @@ leaked() {
 	requests run 1 "$T/a" x
 	watch -t 1
 	[ "$status" -eq 0 ]
-	[[ $output =~ ^end\ 1\ 124\ [0-9]+\ term$ ]]
+	[[ $output =~ ^end\ 1\ 124\ [0-9]+\ term\ [0-9]+-[0-9]+$ ]]
 	cs=$(centiseconds 1)
 	[ "$cs" -ge 100 ]
 	[ "$cs" -lt 3000 ]
@@ -299,7 +332,7 @@ leaked() {
 	requests run 1 "$T/a" x
 	watch -t 1
 	[ "$status" -eq 0 ]
-	[[ $output =~ ^end\ 1\ 124\ [0-9]+\ term$ ]]
+	[[ $output =~ ^end\ 1\ 124\ [0-9]+\ term\ [0-9]+-[0-9]+$ ]]
 }
 
 @test "a script that ignores TERM gets KILL -k seconds later: 137, kill" {
@@ -308,7 +341,7 @@ leaked() {
 	requests run 1 "$T/a" x
 	watch -t 1 -k 1
 	[ "$status" -eq 0 ]
-	[[ $output =~ ^end\ 1\ 137\ [0-9]+\ kill$ ]]
+	[[ $output =~ ^end\ 1\ 137\ [0-9]+\ kill\ [0-9]+-[0-9]+$ ]]
 	cs=$(centiseconds 1)
 	[ "$cs" -ge 200 ]
 	[ "$cs" -lt 3000 ]
@@ -319,7 +352,7 @@ leaked() {
 	requests run 1 "$T/a" x
 	watch -t 1 -k 30
 	[ "$status" -eq 0 ]
-	[[ $output =~ ^end\ 1\ 124\ [0-9]+\ term$ ]]
+	[[ $output =~ ^end\ 1\ 124\ [0-9]+\ term\ [0-9]+-[0-9]+$ ]]
 	[ "$(centiseconds 1)" -lt 3000 ]
 }
 
@@ -330,7 +363,7 @@ leaked() {
 	requests run 1 "$T/a" x
 	watch -t 1
 	[ "$status" -eq 0 ]
-	[[ $output =~ ^end\ 1\ 124\ [0-9]+\ term$ ]]
+	[[ $output =~ ^end\ 1\ 124\ [0-9]+\ term\ [0-9]+-[0-9]+$ ]]
 	until_true 10 test -s "$T/daemon.pid"
 	kill -0 "$(cat "$T/daemon.pid")"
 }
@@ -339,7 +372,7 @@ leaked() {
 	script a 'sleep 60 >/dev/null 2>&1 & echo $! >"'"$T"'/daemon.pid"; exit 0'
 	start_watch -t 1 -k 1
 	send run 1 "$T/a" x
-	replied 'end 1 0 [0-9]+ -'
+	replied 'end 1 0 [0-9]+ - [0-9]+-[0-9]+'
 	# The watcher still running, well past the deadline and its KILL.
 	sleep 2.5
 	kill -0 "$pid"
@@ -357,7 +390,7 @@ leaked() {
 	[ ! -s "$T/out" ]
 	for n in 2 3 1; do
 		: >"$T/go.$n"
-		replied "end $n $n [0-9]+ -"
+		replied "end $n $n [0-9]+ - [0-9]+-[0-9]+"
 	done
 	stop_watch
 	[ "$status" -eq 0 ]
@@ -369,8 +402,8 @@ leaked() {
 	script a 'echo "$1: one"; echo "$1: two" >&2; echo "$1: three"'
 	start_watch -b "$T/buffers"
 	send run 1 "$T/a" first run 2 "$T/a" second
-	replied 'end 1 0 [0-9]+ -'
-	replied 'end 2 0 [0-9]+ -'
+	replied 'end 1 0 [0-9]+ - [0-9]+-[0-9]+'
+	replied 'end 2 0 [0-9]+ - [0-9]+-[0-9]+'
 	[ ! -s "$T/err" ]
 	# The buffers are unlinked: nothing shows in DIR.
 	[ -z "$(ls -A "$T/buffers")" ]
@@ -382,7 +415,7 @@ leaked() {
 	[ "$(cat "$T/err")" = "$(printf 'second: one\nsecond: two\nsecond: three\nfirst: one\nfirst: two\nfirst: three')" ]
 	# A flushed SEQ is free again.
 	send run 2 "$T/a" again
-	replied 'end 2 0 [0-9]+ -' 2
+	replied 'end 2 0 [0-9]+ - [0-9]+-[0-9]+' 2
 	send flush 2
 	replied 'flushed 2'
 	stop_watch
@@ -413,9 +446,9 @@ leaked() {
 	mkdir "$T/buffers"
 	start_watch -b "$T/buffers"
 	send run 1 "$T/a" held
-	replied 'end 1 0 [0-9]+ -'
+	replied 'end 1 0 [0-9]+ - [0-9]+-[0-9]+'
 	send quiet run 2 "$T/a" later
-	replied 'end 2 0 [0-9]+ -'
+	replied 'end 2 0 [0-9]+ - [0-9]+-[0-9]+'
 	send flush 1
 	replied 'flushed 1'
 	stop_watch
@@ -450,7 +483,7 @@ leaked() {
 	watch
 	[ "$status" -eq 2 ]
 	[ "$stderr" = "$name: flush: nothing is buffered without -b" ]
-	[[ $output =~ ^end\ 1\ 0\ [0-9]+\ -$ ]]
+	[[ $output =~ ^end\ 1\ 0\ [0-9]+\ -\ [0-9]+-[0-9]+$ ]]
 }
 
 @test "input that ends in the middle of a request is a bad request" {
@@ -461,7 +494,7 @@ leaked() {
 		watch
 		[ "$status" -eq 2 ]
 		[ "$stderr" = "$name: input ends in the middle of a request" ]
-		[[ $output =~ ^end\ 1\ 0\ [0-9]+\ -$ ]]
+		[[ $output =~ ^end\ 1\ 0\ [0-9]+\ -\ [0-9]+-[0-9]+$ ]]
 	done
 }
 
@@ -503,8 +536,8 @@ leaked() {
 	start=$EPOCHREALTIME
 	watch -t 2 -k 1
 	[ "$status" -eq 0 ]
-	[[ ${lines[0]} =~ ^end\ 1\ 0\ [0-9]+\ -$ ]]
-	[[ ${lines[1]} =~ ^end\ 2\ 124\ [0-9]+\ term$ ]]
+	[[ ${lines[0]} =~ ^end\ 1\ 0\ [0-9]+\ -\ [0-9]+-[0-9]+$ ]]
+	[[ ${lines[1]} =~ ^end\ 2\ 124\ [0-9]+\ term\ [0-9]+-[0-9]+$ ]]
 	[ "$stderr" = "quick done" ]
 	ge "$(elapsed "$start")" 2
 }
@@ -520,7 +553,7 @@ leaked() {
 	sleep 0.5
 	kill -0 "$pid"
 	: >"$T/go"
-	replied 'end 1 0 [0-9]+ -'
+	replied 'end 1 0 [0-9]+ - [0-9]+-[0-9]+'
 	stop_watch
 	[ "$status" -eq 0 ]
 	[ "$(cat "$T/err")" = "$(printf 'started\nfinished')" ]
@@ -591,12 +624,12 @@ leaked() {
 	run --separate-stderr setpriv --reuid=65534 --regid=65534 --clear-groups \
 	    bash -c 'ulimit -u 1 && exec "$1" <"$2"' sh "$T/watch" "$T/req"
 	[ "$status" -eq 0 ]
-	[ "$output" = "$(printf 'end 1 126 0 -\nend 2 126 0 -')" ]
+	[ "$output" = "$(printf 'end 1 126 0 - %s\nend 2 126 0 - %s' "$(digest "$T/a")" "$(digest "$T/a")")" ]
 	[ "$stderr" = "$(printf 'watch: %s: Resource temporarily unavailable\n' "$T/a" "$T/a")" ]
 	# With -b, the message is in the script's buffer.
 	run --separate-stderr setpriv --reuid=65534 --regid=65534 --clear-groups \
 	    bash -c 'ulimit -u 1 && exec "$1" -b /tmp <"$2"' sh "$T/watch" "$T/req"
 	[ "$status" -eq 0 ]
-	[ "$output" = "$(printf 'end 1 126 0 -\nend 2 126 0 -')" ]
+	[ "$output" = "$(printf 'end 1 126 0 - %s\nend 2 126 0 - %s' "$(digest "$T/a")" "$(digest "$T/a")")" ]
 	[ "$stderr" = "$(printf 'watch: %s: Resource temporarily unavailable\n' "$T/a" "$T/a")" ]
 }

@@ -9,15 +9,18 @@
 #
 # RUNDIR/status holds the last run, one line each:
 #   # ACTION at DATE, pid PID, boot BOOT_ID, on NODE, epoch EPOCH   the run
-#   RESULT<tab>STATUS<tab>SECONDS<tab>NAME<tab>DETAIL    a script
+#   RESULT<tab>STATUS<tab>SECONDS<tab>NAME<tab>DIGEST<tab>DETAIL   a script
 #   # end EPOCH SECONDS                                  when it ended
 #   # done: SUMMARY  or  # interrupted: SUMMARY  or  # failed: WHY
 #   or  # partial: SUMMARY                               how it ended
 # RESULT is ok, failed, timed-out or refused; STATUS the exit status, or
 # "-" for an entry that did not run; SECONDS "-" likewise; NAME as shown
-# writes it; DETAIL what went wrong, or nothing.  "failed: WHY" ends a run
-# that could not begin (no state directory, say), with no script line;
-# "partial:" a rerun of chosen scripts with no whole start to merge into.
+# writes it; DIGEST what pernode-watch(8) read of the script as it started
+# it, cksum(1)'s CRC and size as "CRC-SIZE", or "-" (an older record has
+# none: its fifth field is DETAIL); DETAIL what went wrong, or nothing.
+# "failed: WHY" ends a run that could not begin (no state directory,
+# say), with no script line; "partial:" a rerun of chosen scripts with no
+# whole start to merge into.
 # RUNDIR/running, written during a run, has a line for each script begun,
 # "SEQ<tab>CENTISECONDS<tab>NAME" (when it began, in uptime), and one for
 # each that has ended, "SEQ<tab>-": status shows as running those begun
@@ -88,11 +91,11 @@ record_ends() {
 	esac
 }
 
-# result RESULT STATUS SECONDS SHOWN DETAIL: a script's line, on the
-# console and in the record (fd 7).
+# result RESULT STATUS SECONDS SHOWN DETAIL [DIGEST]: a script's line, on
+# the console and in the record (fd 7).
 result() {
 	show_result "$1" "$3" "$4" "$5"
-	printf '%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "$5" >&7
+	printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "${6:--}" "$5" >&7
 }
 
 # show_result RESULT SECONDS NAME DETAIL: one line of the report.
@@ -196,20 +199,24 @@ record_merge() {
 # --machine: into lines, as its script lines).  Sets count, runs (those
 # with an exit status) and bad (those not ok).
 record_show() {
-	local res='' rc='' secs='' name='' detail=''
+	local res='' rc='' secs='' name='' digest='' detail=''
 	count=0 runs=0 bad=0 lines=''
-	while IFS=$tab read -r res rc secs name detail || [ -n "$res" ]; do
+	while IFS=$tab read -r res rc secs name digest detail || [ -n "$res" ]; do
 		case $res in
 		'# '*)
 			[ "$1" != all ] || printf '%s\n' "${res#\# }"
 			continue
 			;;
 		esac
+		case $digest in
+		- | [0-9]*-[0-9]*) ;;
+		*) detail=$digest digest=- ;;	# a record of the version before
+		esac
 		count=$((count + 1))
 		[ "$rc" = - ] || runs=$((runs + 1))
 		[ "$res" = ok ] || bad=$((bad + 1))
 		if [ "$1" = machine ]; then
-			lines=$lines"script$tab$name$tab$res$tab$rc$tab$secs$nl"
+			lines=$lines"script$tab$name$tab$res$tab$rc$tab$secs$tab$digest$nl"
 		else
 			show_result "$res" "$secs" "$name" "$detail"
 		fi
@@ -317,7 +324,7 @@ show_running() {
 # show_machine: the record as status --machine prints it, one line a
 # field list, tab-separated, fields only ever added at the end:
 #   run ACTION BOOT_ID START END THIS_BOOT RUN FAILED STATE DETAIL
-#   script NAME RESULT STATUS SECONDS
+#   script NAME RESULT STATUS SECONDS DIGEST
 #   end SCRIPTS
 # The end line, with the count of script lines, lets a reader of many
 # nodes' answers (report) tell a whole answer from one cut short.

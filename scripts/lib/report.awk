@@ -186,7 +186,8 @@ function spoil(node, kind) {
 # answer(node, rest): a line of node's answer, its FIELDS in rest.
 function answer(node, rest,    f, n) {
 	# The line of nearly every answer, read without a split.
-	if (rest ~ /^script\t[^\t]+\tok\t0\t[0-9.]+$/ && state[node] == "open" &&
+	if (rest ~ /^script\t[^\t]+\tok\t0\t[0-9.]+(\t([0-9]+-[0-9]+|-))?$/ &&
+	    state[node] == "open" &&
 	    !(node in unusable)) {
 		nscripts[node]++
 		nran[node]++
@@ -243,7 +244,8 @@ function run_fields(node, f, n) {
 
 # script_fields(node, f, n): a script line.  (A name the runner wrote
 # is escaped: a control byte in one is not an answer, and must not reach
-# the terminal.)
+# the terminal.)  DIGEST, the 6th, came with pernode-watch: an older
+# version writes 5.
 function script_fields(node, f, n) {
 	if (state[node] != "open") {
 		spoil(node, state[node] == "" ? "short" : "twice")
@@ -251,7 +253,8 @@ function script_fields(node, f, n) {
 	}
 	if (n < 5 || f[2] == "" || f[2] ~ /[^ -~]/ ||
 	    f[3] !~ /^(ok|failed|timed-out|refused)$/ ||
-	    f[4] !~ /^([0-9]+|-)$/ || f[5] !~ /^([0-9]+(\.[0-9]+)?|-)$/) {
+	    f[4] !~ /^([0-9]+|-)$/ || f[5] !~ /^([0-9]+(\.[0-9]+)?|-)$/ ||
+	    (n > 5 && f[6] !~ /^([0-9]+-[0-9]+|-)$/)) {
 		spoil(node, "malformed")
 		return
 	}
@@ -262,7 +265,7 @@ function script_fields(node, f, n) {
 		nbadscripts[node]++
 		bad_script[node, nbadscripts[node]] = f[3] SUBSEP f[2] SUBSEP f[4]
 	}
-	if (n > 5)
+	if (n > 6)
 		note("newer", node)
 }
 

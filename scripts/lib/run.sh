@@ -89,37 +89,39 @@ run_one() {
 # end_one SEQ SHOWN: how script SEQ ended, from its line in ended, on the
 # console and in the record; its output when it failed (or with -v).
 end_one() {
-	local rest='- 0 lost' rc='' cs=0 limit='' secs=''
+	local rest='- 0 lost -' rc='' cs=0 limit='' digest='' secs=''
 	case $nl$ended in
 	*"$nl$1 "*) rest=$nl$ended rest=${rest#*"$nl$1 "} rest=${rest%%"$nl"*} ;;
 	esac
 	rc=${rest%% *} rest=${rest#* }
-	cs=${rest%% *} limit=${rest#* }
+	cs=${rest%% *} rest=${rest#* }
+	limit=${rest%% *} digest=${rest#* }
 	secs=$((cs / 100)).$((cs / 10 % 10))$((cs % 10))
 	if [ "$rc" = 0 ]; then
-		result ok 0 "$secs" "$2" ''
+		result ok 0 "$secs" "$2" '' "$digest"
 	else
 		failed=$((failed + 1))
-		script_failed "$rc" "$secs" "$2" "$limit"
+		script_failed "$rc" "$secs" "$2" "$limit" "$digest"
 		[ "$verbose" -eq 1 ] || show_output "$tail_lines" 65536 "$1"
 	fi
 	[ "$verbose" -eq 0 ] || show_output 1000000 1048576 "$1"
 }
 
-# script_failed STATUS SECONDS SHOWN LIMIT: the result of a script that
-# did not exit 0: stopped at its deadline (LIMIT term or kill), killed by
-# a signal, an exit status, or its end lost with the watcher.
+# script_failed STATUS SECONDS SHOWN LIMIT DIGEST: the result of a script
+# that did not exit 0: stopped at its deadline (LIMIT term or kill),
+# killed by a signal, an exit status, or its end lost with the watcher.
 script_failed() {
 	case $4 in
 	term | kill)
-		result timed-out "$1" "$2" "$3" "still running after ${timeout}s, stopped"
+		result timed-out "$1" "$2" "$3" \
+		    "still running after ${timeout}s, stopped" "$5"
 		;;
 	lost) result failed - - "$3" "its end is not known: $watcher ended" ;;
 	*)
 		if [ "$1" -gt 128 ] && [ "$1" -le 192 ]; then
-			result failed "$1" "$2" "$3" "killed by signal $(($1 - 128))"
+			result failed "$1" "$2" "$3" "killed by signal $(($1 - 128))" "$5"
 		else
-			result failed "$1" "$2" "$3" "exit status $1"
+			result failed "$1" "$2" "$3" "exit status $1" "$5"
 		fi
 		;;
 	esac

@@ -49,20 +49,20 @@ watch_run() {
 }
 
 # watch_reply: read one reply and note it: an end in ended ("SEQ STATUS
-# CENTISECONDS LIMIT" lines), a flush in flushed.  Some shells end a read
+# CENTISECONDS LIMIT DIGEST" lines), a flush in flushed.  Some shells end a read
 # when a trapped signal comes (its trap has run: nsignals grew), others
 # finish the read first: a read a signal ended is read again.  Fails once
 # the watcher is gone.
 watch_reply() {
-	local word='' seq='' rc='' cs='' limit='' signals="$nsignals"
+	local word='' seq='' rc='' cs='' limit='' digest='' signals="$nsignals"
 	[ "$watch_state" = on ] || return 1
-	while ! read -r word seq rc cs limit <&5; do
+	while ! read -r word seq rc cs limit digest <&5; do
 		[ "$signals" != "$nsignals" ] || { watch_lost; return 1; }
 		signals=$nsignals
 	done
 	case $word in
 	end)
-		ended=$ended$seq' '$rc' '$cs' '$limit$nl
+		ended=$ended$seq' '$rc' '$cs' '$limit' '${digest:--}$nl
 		running=$((running - 1))
 		record_gone "$seq"
 		;;
