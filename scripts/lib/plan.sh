@@ -54,6 +54,7 @@ plan() {
 	find_masks
 	note_case
 	check_chosen
+	[ "$changed" -eq 0 ] || changed_plan
 }
 
 # pick_node: the node's name and directory.  A name that cannot be a host
