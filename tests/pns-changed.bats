@@ -57,7 +57,11 @@ changed() {
 	[ "$output" = "$(printf 'global/15-fails\nglobal/16-slow\nglobal/20-link')" ]
 }
 
-@test "with -v, list says on stderr why each script is chosen" {
+@test "with -v, list says on stderr why each script is chosen, each other note once" {
+	changed -v
+	[[ $stderr == *"changed   every script: no whole start of this boot ended to compare with"* ]]
+	[ "${#lines[@]}" -eq 3 ]
+	printf 'gpu: n059\n' >"$ROOT/groups"
 	script global/15-fails 'exit 3'
 	run -1 pns start
 	script global/12-new
@@ -67,6 +71,7 @@ changed() {
 	[[ $stderr == *"new       global/12-new: not run since boot"* ]]
 	[[ $stderr == *"rerun     global/15-fails: failed in this boot's start"* ]]
 	[[ $stderr == *"changed   global/20-link: changed since it ran"* ]]
+	[ "$(grep -c '^group     @gpu: n059 is a member$' <<<"$stderr")" -eq 1 ]
 }
 
 @test "start --changed runs exactly the chosen scripts and merges into the boot's record" {

@@ -29,8 +29,11 @@ changed_plan() {
 	local entries='' paths='' names='' line='' why='' shown=''
 	boot_id
 	record_ends "$record"
-	[ "$rec_action" = start ] && [ "$rec_this_boot" = yes ] &&
-	    [ "$rec_ending" = 'done' ] || return 0
+	if [ "$rec_action" != start ] || [ "$rec_this_boot" != yes ] ||
+	    [ "$rec_ending" != 'done' ]; then
+		note changed "every script: no whole start of this boot ended to compare with"
+		return 0
+	fi
 	for_each list up changed_entry
 	[ -z "$entries" ] || names=$(changed_names)
 	[ -z "$names" ] || names=$names$nl

@@ -68,8 +68,8 @@ groups_answer() {
 # defined without a directory, and the reverse.
 groups_report() {
 	local item='' name='' why='' shown=''
-	# The operand check reports nothing: the run after it does.
-	[ "$1" != find_one ] || return 0
+	# The operand check and --changed report nothing: the walk after does.
+	case $1 in find_one | changed_entry) return 0 ;; esac
 	IFS=$nl
 	set -f
 	for item in $groups_errors; do

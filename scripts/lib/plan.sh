@@ -208,7 +208,9 @@ walk_dir() {
 	"$root/global") level=global ;;
 	"$node_dir") level=node ;;
 	esac
-	real_dir=$(cd -P -- "$1" && pwd -P)
+	# A directory of ROOT that is no link is in real ROOT: no subshell.
+	real_dir=$real_root/${1##*/}
+	[ ! -L "$1" ] || real_dir=$(cd -P -- "$1" && pwd -P)
 	case $real_dir in
 	"$real_root"/*) ;;
 	*)

@@ -30,8 +30,14 @@ watch_start() {
 	(exec "$watcher" -t "$timeout" -k "$kill_after" "$@" <"$dir/in" \
 	    >"$dir/out" 2>&6 3>&- 4>&- 7>&- 9>&-) &
 	exec 8>"$dir/in" 5<"$dir/out"
-	rm -f -- "$dir/in" "$dir/out"
-	watch_dir=$dir
+	# Side by side, the watcher keeps its buffers in the directory until
+	# it ends; else it can go now, in one process.
+	if [ "$parallel" -eq 1 ]; then
+		rm -rf -- "$dir"
+	else
+		rm -f -- "$dir/in" "$dir/out"
+		watch_dir=$dir
+	fi
 }
 
 # watch_end: no more requests; the watcher ends once its scripts have.
