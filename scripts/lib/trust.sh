@@ -150,19 +150,24 @@ first_unsafe() {
 }
 
 # check_dir DIR: the ownership rules for one directory of scripts, checked
-# once per run.  dir_state becomes "safe" (the directory and all its files
-# pass), "unsafe" (the directory itself fails: every script in it is
-# refused, dir_why says why) or "mixed" (some file fails: each script is
-# then checked on its own).
+# once per run, in one find(1): the directory first, then its files.
+# dir_state becomes "safe" (the directory and all its files pass),
+# "unsafe" (the directory itself fails: every script in it is refused,
+# dir_why says why) or "mixed" (some file fails: each script is then
+# checked on its own).
 check_dir() {
-	local unsafe_why=''
+	local unsafe_why='' found=''
 	dir_state=safe dir_why=''
 	[ "$check_perms" = yes ] || return 0
-	if find_unsafe "$1/." -prune; then
+	found=$(find -L "$1/." \( -name . -o -prune -type f \) \( \( ! -user 0 \
+	    ! -user "$uid" \) -o -perm -g+w -o -perm -o+w \) -print 2>/dev/null)
+	case $found in
+	'') ;;
+	"$1/." | "$1/.$nl"*)
 		dir_state=unsafe
 		unsafe_why "$1"
 		dir_why=$unsafe_why
-	elif find_unsafe -L "$1/." ! -name . -prune -type f; then
-		dir_state=mixed
-	fi
+		;;
+	*) dir_state=mixed ;;
+	esac
 }
