@@ -155,7 +155,7 @@ use_lib() {
 	printf '#!/bin/sh\nexit 7\n' >"$BATS_TEST_TMPDIR/seven"
 	chmod 755 "$BATS_TEST_TMPDIR/seven"
 	run -0 --separate-stderr "$watch" -t 5 < <(printf '%s\0' run 1 "$BATS_TEST_TMPDIR/seven" x)
-	[[ $output =~ ^end\ 1\ 7\ [0-9]+\ -$ ]]
+	[[ $output =~ ^end\ 1\ 7\ [0-9]+\ -\ [0-9]+-[0-9]+$ ]]
 	run -2 --separate-stderr "$watch" -t x </dev/null
 	[ "$stderr" = "pernode-watch: -t 'x': not a whole number" ]
 	mk uninstall DESTDIR="$DEST" PREFIX=/usr

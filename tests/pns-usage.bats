@@ -9,7 +9,7 @@ setup() {
 
 @test "-h and --help print the usage on stdout and exit 0" {
 	run -0 --separate-stderr pns --help
-	[ "${lines[0]}" = "usage: pernode-services [-r ROOT] [-n NODE] [-c CONFIG] [-v] [--machine] ACTION [SCRIPT ...]" ]
+	[ "${lines[0]}" = "usage: pernode-services [-r ROOT] [-n NODE] [-c CONFIG] [-v] [--machine] [--changed] ACTION [SCRIPT ...]" ]
 	[ -z "$stderr" ]
 	run -0 pns -h
 }
