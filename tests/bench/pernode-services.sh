@@ -218,7 +218,7 @@ The sum above is of the sleeps alone; each script also costs this
 machine a shell and a \`sleep\` to start, which the dash loop pays too.
 Against the loop, the scripts' sum as run here, one at a time is
 $(r node-serial node-loop)x (goal 1.02x: $(verdict node-serial node-loop 1.02)); what is left is the
-runner's fixed cost, about 17 processes a run (its re-exec, the
+runner's fixed cost, some 18 process creations a run (its re-exec, the
 ownership check's \`find\`, the lock, the watcher and its FIFOs, syslog).
 
 ### Processes per script
