@@ -184,6 +184,7 @@ for_each() {
 	IFS=" $tab$nl"
 	[ -z "$node_dir" ] || set -- "$@" "$node_dir"
 	groups_report "$fn" "$act"
+	check_dirs "$@"
 	n=$#
 	# Down, the directories go in reverse before themselves; the walk
 	# ends after the first n.

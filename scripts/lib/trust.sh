@@ -149,25 +149,36 @@ first_unsafe() {
 	fi
 }
 
-# check_dir DIR: the ownership rules for one directory of scripts, checked
-# once per run, in one find(1): the directory first, then its files.
-# dir_state becomes "safe" (the directory and all its files pass),
-# "unsafe" (the directory itself fails: every script in it is refused,
-# dir_why says why) or "mixed" (some file fails: each script is then
-# checked on its own).
+# check_dirs DIR...: the ownership rules for the directories of scripts
+# of a walk, checked in one find(1) for them all, each directory first,
+# then its files; what fails, one a line between newlines, in dirs_found
+# for check_dir.
+check_dirs() {
+	local dir=''
+	dirs_found=''
+	[ "$check_perms" = yes ] || return 0
+	for dir do
+		shift
+		set -- "$@" "$dir/."
+	done
+	dirs_found=$nl$(find -L "$@" \( -name . -o -prune -type f \) \( \( ! -user 0 \
+	    ! -user "$uid" \) -o -perm -g+w -o -perm -o+w \) -print 2>/dev/null)$nl
+}
+
+# check_dir DIR: of a directory check_dirs checked, dir_state becomes
+# "safe" (the directory and all its files pass), "unsafe" (the directory
+# itself fails: every script in it is refused, dir_why says why) or
+# "mixed" (some file fails: each script is then checked on its own).
 check_dir() {
-	local unsafe_why='' found=''
+	local unsafe_why=''
 	dir_state=safe dir_why=''
 	[ "$check_perms" = yes ] || return 0
-	found=$(find -L "$1/." \( -name . -o -prune -type f \) \( \( ! -user 0 \
-	    ! -user "$uid" \) -o -perm -g+w -o -perm -o+w \) -print 2>/dev/null)
-	case $found in
-	'') ;;
-	"$1/." | "$1/.$nl"*)
+	case $dirs_found in
+	*"$nl$1/.$nl"*)
 		dir_state=unsafe
 		unsafe_why "$1"
 		dir_why=$unsafe_why
 		;;
-	*) dir_state=mixed ;;
+	*"$nl$1/./"*) dir_state=mixed ;;
 	esac
 }
