@@ -170,13 +170,37 @@ gawk_lint() {
 			PERNODE_W=$w gawk_lint -v mode=expand -f "$TOP/$lib/nodeset.awk" \
 			    -f "$TOP/$lib/report.awk" </dev/null
 		done
-		PERNODE_TMP=$BATS_TEST_TMPDIR gawk_lint -v mode=report -v nodeset=0 \
+		PERNODE_TMP=$BATS_TEST_TMPDIR gawk_lint -v mode=report -v nodeset=0 -v compare=1 \
 		    -v verbose=1 -f "$TOP/$lib/nodeset.awk" -f "$TOP/$lib/report.awk" \
 		    phase=expect expected phase=answers answers
+		# plans.awk: the directories of ROOT, then an entry of each
+		# verdict, on sets that reach the groups, the dotted names and
+		# each refusal.
+		{
+			printf '%s\n' global @gpu @compute @cpu n001 n002.x
+			printf 'fail\tgroups\trefused: writable\n'
+			printf 'run\tglobal/10-a\t\n'
+			printf 'fail\tglobal/20-b\tbroken symbolic link\n'
+			printf 'skip\tglobal/30-c\tnot executable\n'
+			printf 'mask\t@gpu/10-a\tmasks this name in less specific directories\n'
+			printf 'run\t@compute/10-c\t\n'
+			printf 'run\t@cpu/10-c\t\n'
+			printf 'mask\tn001/20-b\tmasks this name in less specific directories\n'
+			printf 'run\tn002.x/10-n\t\n'
+		} >plans
+		printf '\n1 2 global/10-a\n3 4 @cpu/10-c\nnot a digest\n' >>plans
+		printf 'n001\n\n @cpu \n' >hosts
+		for v in 0 1; do
+			for w in '@compute,n001.y,n002.x,x[1-3]' '@cpu!n002' 'n[1-' '@nosuch' 'n1!n1' 'global' ^hosts ^nowhere; do
+				PERNODE_W=$w gawk_lint -v verbose="$v" -v machine="$v" \
+				    -f "$TOP/$lib/nodeset.awk" -f "$TOP/$lib/plans.awk" \
+				    groups phase=input plans
+			done
+		done
 		# Any other program: on no input, where a variable never set is
 		# no fault, with the library if it uses it.
 		for f in "$TOP/$lib"/*.awk; do
-			case ${f##*/} in nodeset.awk | groups.awk | report.awk) continue ;; esac
+			case ${f##*/} in nodeset.awk | groups.awk | report.awk | plans.awk) continue ;; esac
 			set -- -f "$f"
 			! grep -q 'ns_[a-z]*(' "$f" || set -- -f "$TOP/$lib/nodeset.awk" "$@"
 			gawk_lint "$@" </dev/null | grep -v 'reference to uninitialized variable' || true

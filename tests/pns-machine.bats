@@ -110,8 +110,8 @@ line"
 	[ "$(field "${lines[0]}" 7-9)" = "3	1	done" ]
 }
 
-@test "--machine is for status only" {
+@test "--machine is for status and list -w only" {
 	run -2 --separate-stderr pns start --machine
-	[[ $stderr == *"--machine is for status only"* ]]
+	[[ $stderr == *"--machine is for status and list -w only"* ]]
 	[ -z "$(trace)" ]
 }

@@ -35,11 +35,14 @@ setup() {
 	command -v mandoc >/dev/null || skip "mandoc not installed (apt-get install mandoc)"
 	man=$(mandoc -T ascii -O width=300 "$TOP/scripts/pernode-services.8" |
 	    col -b | sed -n '/^SYNOPSIS/{n;s/^ *//;p;}')
-	man_report=$(mandoc -T ascii -O width=300 "$TOP/scripts/pernode-services.8" |
+	man_w=$(mandoc -T ascii -O width=300 "$TOP/scripts/pernode-services.8" |
 	    col -b | sed -n '/^SYNOPSIS/{n;n;s/^ *//;p;}')
+	man_report=$(mandoc -T ascii -O width=300 "$TOP/scripts/pernode-services.8" |
+	    col -b | sed -n '/^SYNOPSIS/{n;n;n;s/^ *//;p;}')
 	run -0 pns --help
 	[ "usage: $man" = "${lines[0]}" ]
-	[ "       $man_report" = "${lines[1]}" ]
+	[ "       $man_w" = "${lines[1]}" ]
+	[ "       $man_report" = "${lines[2]}" ]
 	run -0 pns report -h
 	[ "usage: $man_report" = "$output" ]
 }

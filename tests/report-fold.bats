@@ -10,6 +10,8 @@ load helpers
 
 setup() {
 	common_setup
+	# No state directory: report compares with no plan (pns-behind.bats).
+	export PERNODE_ROOT=$BATS_TEST_TMPDIR/no-state
 	: "${FOLD_SEED:=$RANDOM}"
 	printf '# FOLD_SEED=%s\n' "$FOLD_SEED" >&3
 }
@@ -111,8 +113,9 @@ prints_raw_lines() {
 	[ "${stderr_lines[1]}" = "pernode-services report: line 5: garbage without a colon" ]
 	[ "${stderr_lines[2]}" = "pernode-services report: line 6: pdsh@head: n2: ssh exited with exit code 255" ]
 	[ "${stderr_lines[3]}" = "pernode-services report: line 7: n3: ssh: Could not resolve ?]0;title? hostname n3?" ]
-	[ "${stderr_lines[4]}" = 'pernode-services report: 1 line not of the form NODE: FIELDS, first line 5: "garbage without a colon"' ]
-	[ "${#stderr_lines[@]}" -eq 7 ]
+	[ "${stderr_lines[4]}" = "pernode-services report: not compared with the scripts now: pernode-services: state directory $PERNODE_ROOT is missing" ]
+	[ "${stderr_lines[5]}" = 'pernode-services report: 1 line not of the form NODE: FIELDS, first line 5: "garbage without a colon"' ]
+	[ "${#stderr_lines[@]}" -eq 8 ]
 }
 
 @test "random sets of one-number names fold exactly as nodeset -f writes them, under each of mawk, gawk and busybox awk installed" {

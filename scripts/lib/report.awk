@@ -25,7 +25,7 @@ BEGIN {
 	REASON_MAX = 80
 	DETAIL_MAX = 400
 	ns_nogroups = "groups need nodeset(1) (ClusterShell)"
-	failed = nnodes = nlabels = nbad = width = 0
+	failed = nnodes = nlabels = nbad = width = nwhole = 0
 	first_bad = ""
 	if (mode == "expand")
 		print_expanded(ENVIRON["PERNODE_W"])
@@ -191,6 +191,8 @@ function answer(node, rest,    f, n) {
 	    !(node in unusable)) {
 		nscripts[node]++
 		nran[node]++
+		if (compare)
+			remember(node, rest)
 		return
 	}
 	n = split(rest, f, "\t")
@@ -259,6 +261,8 @@ function script_fields(node, f, n) {
 		return
 	}
 	nscripts[node]++
+	if (compare)
+		recorded(node, f[2], n > 5 ? f[6] : "-")
 	if (f[4] != "-")
 		nran[node]++
 	if (f[3] != "ok") {
@@ -267,6 +271,23 @@ function script_fields(node, f, n) {
 	}
 	if (n > 6)
 		note("newer", node)
+}
+
+# remember(node, rest): the name and digest of an ok script line, for
+# behind().
+function remember(node, rest,    k, name) {
+	rest = substr(rest, 8)
+	k = index(rest, "\t")
+	name = substr(rest, 1, k - 1)
+	rest = substr(rest, k + 6)	# past "\tok\t0\t"
+	k = index(rest, "\t")
+	recorded(node, name, k ? substr(rest, k + 1) : "-")
+}
+
+function recorded(node, name, digest) {
+	if (!((node, name) in got))
+		rec_name[node, ++nrec[node]] = name
+	got[node, name] = digest
 }
 
 # end_fields(node, f, n): the end line, with the count of script lines.
@@ -393,6 +414,8 @@ function judge(    i, j, node, v, notok) {
 	for (i = 1; i <= nnodes; i++) {
 		node = nodes[i]
 		v = verdict(node)
+		if (v == "")
+			whole[++nwhole] = node
 		if (v == "" && nbadscripts[node] == 0) {
 			add("ok", node, 1)
 			continue
@@ -404,13 +427,74 @@ function judge(    i, j, node, v, notok) {
 			for (j = 1; j <= nbadscripts[node]; j++)
 				add(script_label(bad_script[node, j]), node, 2)
 	}
-	# Labels: by their rank, then by name.
+	return notok
+}
+
+# sort_labels(): the labels by their rank, then by name.
+function sort_labels(    i) {
 	ns_sort(labels, nlabels)
 	for (i = 1; i <= nlabels; i++) {
 		lkey[i] = labels[i]
 		label[i] = substr(labels[i], 4)
 	}
-	return notok
+}
+
+# behind(): with compare=1, the nodes whose start of this boot ran to
+# its end, against their plans now: "pernode-services --machine -w ^FILE
+# list" (the runner itself, PERNODE_SELF) gives each its scripts and
+# their digests, from the state directory here.  A script of the plan
+# with no record is "not run yet", one whose digest is not the one
+# recorded "changed since run" (an answer of an older version, with no
+# digest, cannot say), one recorded and out of the plan "no longer in
+# plan".  Without the state directory, or where the runner cannot say,
+# nothing is compared (with -v, why).
+function behind(    i, j, c, node, f, cmd, r, line, err, name) {
+	if (!compare || nwhole == 0)
+		return
+	for (i = 1; i <= nwhole; i++)
+		print whole[i] > (tmp "/compare")
+	close(tmp "/compare")
+	cmd = "exec \"$PERNODE_SELF\" --machine -w \"^$PERNODE_TMP/compare\" list" \
+	    " >\"$PERNODE_TMP/plans\" 2>\"$PERNODE_TMP/plans.err\" </dev/null"
+	r = system(cmd)
+	if (r != 0 && r != 1) {
+		if (verbose) {
+			err = ""
+			getline err < (tmp "/plans.err")
+			close(tmp "/plans.err")
+			printf "%s: not compared with the scripts now: %s\n", prog,
+			    err == "" ? "exit " r : clipped(err, 200) > "/dev/stderr"
+		}
+		return
+	}
+	while ((getline line < (tmp "/plans")) > 0) {
+		split(line, f, "\t")
+		if (f[1] == "plan") {
+			j = ++plan_len[f[2]]
+			plan_name[f[2], j] = f[3]
+			plan_digest[f[2], j] = f[4]
+			in_plan[f[2], f[3]] = 1
+		} else if (f[1] == "node")
+			class_of[f[3]] = f[2]
+	}
+	close(tmp "/plans")
+	for (i = 1; i <= nwhole; i++) {
+		node = whole[i]
+		if (!(node in class_of))
+			continue
+		c = class_of[node]
+		for (j = 1; j <= plan_len[c]; j++) {
+			name = plan_name[c, j]
+			if (!((node, name) in got))
+				add(clipped(name, 200) " not run yet", node, 11)
+			else if (plan_digest[c, j] != "-" && got[node, name] != "-" &&
+			    got[node, name] != plan_digest[c, j])
+				add(clipped(name, 200) " changed since run", node, 11)
+		}
+		for (j = 1; j <= nrec[node]; j++)
+			if (!((c, rec_name[node, j]) in in_plan))
+				add(rec_name[node, j] " no longer in plan", node, 11)
+	}
 }
 
 # show(): the lines of the report, "LABEL  COUNT  NODESET", from label[1..]
@@ -519,6 +603,8 @@ END {
 		exit failed ? 2 : 0
 	tmp = ENVIRON["PERNODE_TMP"]
 	nnotok = judge()
+	behind()
+	sort_labels()
 	show()
 	fflush()
 	complain()

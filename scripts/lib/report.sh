@@ -199,7 +199,7 @@ report_tmpdir() {
 # report_fold: the report, from the fan-out or the FILE; its status is
 # the awk's.
 report_fold() {
-	set -- awk -v mode=report -v nodeset="$report_nodeset" \
+	set -- awk -v mode=report -v nodeset="$report_nodeset" -v compare=1 \
 	    -v verbose="$report_verbose" -f "$libdir/nodeset.awk" \
 	    -f "$libdir/report.awk" phase=expect "$report_tmp/expected" phase=answers
 	if [ -z "$report_input" ]; then
@@ -225,6 +225,12 @@ report_main() {
 	report_check_input
 	[ -n "$report_input" ] || report_pick_tool
 	report_tmpdir
+	# The runner itself, for the plans now (report.awk, behind()).
+	case $0 in
+	/*) PERNODE_SELF=$0 ;;
+	*) PERNODE_SELF=$PWD/$0 ;;
+	esac
+	export PERNODE_SELF
 	report_expected >"$report_tmp/expected" || exit
 	report_fold
 }
