@@ -72,7 +72,7 @@ copy() {
 		copy
 		rm "$copy/lib/$f"
 		case $f in
-		report.*) action=report ;;
+		report.* | apply.sh) action=report ;;
 		*) action=list ;;
 		esac
 		run -6 --separate-stderr sh "$copy/pernode-services" "$action" - </dev/null

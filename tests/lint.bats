@@ -167,10 +167,13 @@ gawk_lint() {
 			    -f "$TOP/$lib/nodeset.awk" -f "$TOP/$lib/groups.awk" groups
 		done
 		for w in 'n[1-9/2]!n3,x1[1-12],n[01-03]0^n010&n[1-12]' 'n[1-' '@gpu'; do
-			PERNODE_W=$w gawk_lint -v mode=expand -f "$TOP/$lib/nodeset.awk" \
+			PERNODE_W=$w gawk_lint -v mode=expand -v apply=0 -f "$TOP/$lib/nodeset.awk" \
 			    -f "$TOP/$lib/report.awk" </dev/null
 		done
-		PERNODE_TMP=$BATS_TEST_TMPDIR gawk_lint -v mode=report -v nodeset=0 -v compare=1 \
+		PERNODE_TMP=$BATS_TEST_TMPDIR gawk_lint -v mode=report -v nodeset=0 -v compare=1 -v apply=1 -v strict=0 \
+		    -v verbose=1 -f "$TOP/$lib/nodeset.awk" -f "$TOP/$lib/report.awk" \
+		    phase=expect expected phase=answers answers
+		PERNODE_TMP=$BATS_TEST_TMPDIR gawk_lint -v mode=report -v nodeset=0 -v compare=1 -v strict=1 -v apply=0 \
 		    -v verbose=1 -f "$TOP/$lib/nodeset.awk" -f "$TOP/$lib/report.awk" \
 		    phase=expect expected phase=answers answers
 		# plans.awk: the directories of ROOT, then an entry of each

@@ -39,12 +39,17 @@ setup() {
 	    col -b | sed -n '/^SYNOPSIS/{n;n;s/^ *//;p;}')
 	man_report=$(mandoc -T ascii -O width=300 "$TOP/scripts/pernode-services.8" |
 	    col -b | sed -n '/^SYNOPSIS/{n;n;n;s/^ *//;p;}')
+	man_apply=$(mandoc -T ascii -O width=300 "$TOP/scripts/pernode-services.8" |
+	    col -b | sed -n '/^SYNOPSIS/{n;n;n;n;s/^ *//;p;}')
 	run -0 pns --help
 	[ "usage: $man" = "${lines[0]}" ]
 	[ "       $man_w" = "${lines[1]}" ]
 	[ "       $man_report" = "${lines[2]}" ]
+	[ "       $man_apply" = "${lines[3]}" ]
 	run -0 pns report -h
 	[ "usage: $man_report" = "$output" ]
+	run -0 pns apply -h
+	[ "usage: $man_apply" = "$output" ]
 }
 
 @test "ROOT missing or not a directory: exit 6 naming it" {

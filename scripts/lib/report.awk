@@ -11,14 +11,17 @@
 #       status --machine in pernode-services(8)): prints the report, a
 #       line a verdict with its nodes as a node set; exits 0 only when
 #       every node is ok.  With -v verbose=1, each line read that is not
-#       an answer goes to stderr as well.
+#       an answer goes to stderr as well.  With -v compare=1, then the
+#       nodes behind their plans now (behind()); with strict=1 too,
+#       those count as not ok.  With -v apply=1 instead, what
+#       "start --changed" would run on each node (apply_plan()).
 #
 # The sets are folded here (ns_fold_keys); with nodeset installed
 # (nodeset=1), one "nodeset -f" writes them all again: one process, never
 # one a line or a node.  Temporary files go in ENVIRON["PERNODE_TMP"].
 
 BEGIN {
-	prog = "pernode-services report"
+	prog = "pernode-services " (apply ? "apply" : "report")
 	NAME = "^[A-Za-z0-9_][A-Za-z0-9_.-]*$"
 	# Any line a node or ssh said is cut short; a DETAIL, the one line
 	# the runner wrote, naming a path and why, much later.
@@ -266,6 +269,7 @@ function script_fields(node, f, n) {
 	if (f[4] != "-")
 		nran[node]++
 	if (f[3] != "ok") {
+		not_ok[node, f[2]] = 1
 		nbadscripts[node]++
 		bad_script[node, nbadscripts[node]] = f[3] SUBSEP f[2] SUBSEP f[4]
 	}
@@ -379,9 +383,14 @@ function ranked(r, lbl) {
 
 # add(lbl, node, r): node under label lbl of rank r.  A label is known by
 # its rank too: a script named "no answer" would not be a reason.
-function add(lbl, node, r,    k) {
-	k = sprintf("%02d", r) SUBSEP lbl
+function add(lbl, node, r) {
+	add_key(sprintf("%02d", r) SUBSEP lbl, lbl, node)
+}
+
+# add_key(k, lbl, node): node under the line of key k, shown as lbl.
+function add_key(k, lbl, node) {
 	if (!(k in count)) {
+		shown_as[k] = lbl
 		labels[++nlabels] = k
 		if (length(lbl) > width)
 			width = length(lbl)
@@ -414,8 +423,18 @@ function judge(    i, j, node, v, notok) {
 	for (i = 1; i <= nnodes; i++) {
 		node = nodes[i]
 		v = verdict(node)
+		vrank[node] = v == "" ? 2 : rank
 		if (v == "")
 			whole[++nwhole] = node
+		if (apply) {
+			# Only the nodes apply cannot reach have a line of their
+			# own: running, no usable answer, no answer.
+			if (vrank[node] == 5 || vrank[node] >= 9) {
+				add(v, node, rank)
+				notok++
+			}
+			continue
+		}
 		if (v == "" && nbadscripts[node] == 0) {
 			add("ok", node, 1)
 			continue
@@ -435,49 +454,63 @@ function sort_labels(    i) {
 	ns_sort(labels, nlabels)
 	for (i = 1; i <= nlabels; i++) {
 		lkey[i] = labels[i]
-		label[i] = substr(labels[i], 4)
+		label[i] = shown_as[labels[i]]
 	}
 }
 
-# behind(): with compare=1, the nodes whose start of this boot ran to
-# its end, against their plans now: "pernode-services --machine -w ^FILE
-# list" (the runner itself, PERNODE_SELF) gives each its scripts and
-# their digests, from the state directory here.  A script of the plan
-# with no record is "not run yet", one whose digest is not the one
-# recorded "changed since run" (an answer of an older version, with no
-# digest, cannot say), one recorded and out of the plan "no longer in
-# plan".  Without the state directory, or where the runner cannot say,
-# nothing is compared (with -v, why).
-function behind(    i, j, c, node, f, cmd, r, line, err, name) {
-	if (!compare || nwhole == 0)
-		return
-	for (i = 1; i <= nwhole; i++)
-		print whole[i] > (tmp "/compare")
+# plans_for(list, n): the plans now of the nodes list[1..n], from the
+# state directory here: "pernode-services --machine -w ^FILE list" (the
+# runner itself, PERNODE_SELF) gives each node's class, class_of[node],
+# and each class's scripts, plan_name[c, 1..plan_len[c]], with their
+# digests, plan_digest[c, j].  1 if it could say; else 0, and why in
+# plans_err.  One run of the runner for all the nodes.
+function plans_for(list, n,    i, f, cmd, r, line) {
+	for (i = 1; i <= n; i++)
+		print list[i] > (tmp "/compare")
 	close(tmp "/compare")
 	cmd = "exec \"$PERNODE_SELF\" --machine -w \"^$PERNODE_TMP/compare\" list" \
 	    " >\"$PERNODE_TMP/plans\" 2>\"$PERNODE_TMP/plans.err\" </dev/null"
 	r = system(cmd)
 	if (r != 0 && r != 1) {
-		if (verbose) {
-			err = ""
-			getline err < (tmp "/plans.err")
-			close(tmp "/plans.err")
-			printf "%s: not compared with the scripts now: %s\n", prog,
-			    err == "" ? "exit " r : clipped(err, 200) > "/dev/stderr"
-		}
-		return
+		plans_err = ""
+		getline plans_err < (tmp "/plans.err")
+		close(tmp "/plans.err")
+		plans_err = plans_err == "" ? "exit " r : clipped(plans_err, 200)
+		return 0
 	}
 	while ((getline line < (tmp "/plans")) > 0) {
 		split(line, f, "\t")
 		if (f[1] == "plan") {
-			j = ++plan_len[f[2]]
-			plan_name[f[2], j] = f[3]
-			plan_digest[f[2], j] = f[4]
+			i = ++plan_len[f[2]]
+			plan_name[f[2], i] = f[3]
+			plan_digest[f[2], i] = f[4]
 			in_plan[f[2], f[3]] = 1
 		} else if (f[1] == "node")
 			class_of[f[3]] = f[2]
 	}
 	close(tmp "/plans")
+	return 1
+}
+
+# behind(): with compare=1, the nodes whose start of this boot ran to
+# its end, against their plans now (plans_for).  A script of the plan
+# with no record is "not run yet", one whose digest is not the one
+# recorded "changed since run" (an answer of an older version, with no
+# digest, cannot say), one recorded and out of the plan "no longer in
+# plan".  Without the state directory, or where the runner cannot say,
+# nothing is compared (with -v, why).  How many nodes that were ok are
+# behind, counted as not ok with strict=1 (apply's last report): the
+# scripts out of the plan are not, as start --changed leaves them.
+function behind(    i, j, c, node, name, late) {
+	if (!compare || nwhole == 0)
+		return 0
+	if (!plans_for(whole, nwhole)) {
+		if (verbose)
+			printf "%s: not compared with the scripts now: %s\n", prog,
+			    plans_err > "/dev/stderr"
+		return 0
+	}
+	late = 0
 	for (i = 1; i <= nwhole; i++) {
 		node = whole[i]
 		if (!(node in class_of))
@@ -490,11 +523,82 @@ function behind(    i, j, c, node, f, cmd, r, line, err, name) {
 			else if (plan_digest[c, j] != "-" && got[node, name] != "-" &&
 			    got[node, name] != plan_digest[c, j])
 				add(clipped(name, 200) " changed since run", node, 11)
+			else
+				continue
+			if (strict && nbadscripts[node] == 0 && !(node in counted)) {
+				counted[node] = 1
+				late++
+			}
 		}
 		for (j = 1; j <= nrec[node]; j++)
 			if (!((c, rec_name[node, j]) in in_plan))
 				add(rec_name[node, j] " no longer in plan", node, 11)
 	}
+	return late
+}
+
+# apply_plan(): for apply, what "start --changed" would run on each node
+# that answered, as lines in plan order, a script each with its nodes:
+# on a node whose start of this boot ran to its end, the scripts of its
+# plan new to its record, changed since, or not ok in it; on one with no
+# such start (none, stopped since, interrupted, chosen scripts only, or
+# one that could not begin), its whole plan.  The nodes that would run
+# something go in FILE apply-hosts, a name a line, and folded in
+# apply-set; every node that answered in apply-all and all-set.  Exits 2
+# when the plans cannot be read.
+function apply_plan(    i, j, c, node, name, list, n, names, m, run) {
+	n = 0
+	for (i = 1; i <= nnodes; i++) {
+		node = nodes[i]
+		if (vrank[node] != 5 && vrank[node] < 9)
+			list[++n] = node
+		print node > (tmp "/apply-all")
+	}
+	close(tmp "/apply-all")
+	names_fold(nodes, nnodes, "all-set")
+	m = 0
+	if (n > 0 && !plans_for(list, n))
+		fail("cannot work out the plans: " plans_err)
+	for (i = 1; i <= n; i++) {
+		node = list[i]
+		if (!(node in class_of))
+			continue
+		c = class_of[node]
+		run = 0
+		for (j = 1; j <= plan_len[c]; j++) {
+			name = plan_name[c, j]
+			if (vrank[node] == 2 && (node, name) in got &&
+			    !((node, name) in not_ok) &&
+			    (plan_digest[c, j] == "-" || got[node, name] == "-" ||
+			    got[node, name] == plan_digest[c, j]))
+				continue
+			add_key("00" SUBSEP plan_key(name), clipped(name, 200), node)
+			run = 1
+		}
+		if (run) {
+			names[++m] = node
+			print node > (tmp "/apply-hosts")
+		}
+	}
+	printf "" > (tmp "/apply-hosts")
+	close(tmp "/apply-hosts")
+	names_fold(names, m, "apply-set")
+}
+
+# plan_key(name): a key that sorts the scripts of every plan into plan
+# order: global's, then the groups' in byte order of their names, then
+# the nodes' own, each directory's in byte order.
+function plan_key(name) {
+	if (substr(name, 1, 7) == "global/")
+		return "1" name
+	return (substr(name, 1, 1) == "@" ? "2" : "3") name
+}
+
+# names_fold(names, n, file): the node set of names[1..n], folded, in
+# FILE file of the temporary directory.
+function names_fold(names, n, file) {
+	printf "%s\n", n ? ns_fold(names, n) : "" > (tmp "/" file)
+	close(tmp "/" file)
 }
 
 # show(): the lines of the report, "LABEL  COUNT  NODESET", from label[1..]
@@ -603,7 +707,10 @@ END {
 		exit failed ? 2 : 0
 	tmp = ENVIRON["PERNODE_TMP"]
 	nnotok = judge()
-	behind()
+	if (apply)
+		apply_plan()
+	else
+		nnotok += behind()
 	sort_labels()
 	show()
 	fflush()

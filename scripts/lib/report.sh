@@ -21,8 +21,13 @@
 # === Messages ================================================================
 
 report_usage() {
-	printf 'usage: %s [-v] [-w NODESET] [-f FANOUT] [-t SECONDS] [-R RCMD] [FILE | -]\n' \
-	    "$prog"
+	if [ "$report_mode" = apply ]; then
+		printf 'usage: %s [-n] [-y] [-v] [-w NODESET] [-f FANOUT] [-t SECONDS] [-R RCMD] [FILE | -]\n' \
+		    "$prog"
+	else
+		printf 'usage: %s [-v] [-w NODESET] [-f FANOUT] [-t SECONDS] [-R RCMD] [FILE | -]\n' \
+		    "$prog"
+	fi
 }
 
 # report_usage_error MESSAGE: as the init script's usage_error, with the
@@ -38,8 +43,11 @@ report_usage_error() {
 # report_settings: the settings, from the environment else by default,
 # and the state of the shell and of the awk that report needs.
 report_settings() {
-	prog='pernode-services report'
-	: "${PERNODE_REPORT_COMMAND:=$initdir/pernode-services status --machine}"
+	prog="pernode-services $report_mode"
+	# The runner on the nodes, as words, before status --machine or
+	# start --changed; PERNODE_REPORT_COMMAND replaces report's whole.
+	: "${PERNODE_REMOTE:=$initdir/pernode-services}"
+	: "${PERNODE_REPORT_COMMAND:=$PERNODE_REMOTE status --machine}"
 	: "${PERNODE_REPORT_TIMEOUT:=30}"
 	# clush or pdsh; by default clush if installed, else pdsh.
 	: "${PERNODE_REPORT_TOOL:=}"
@@ -66,9 +74,9 @@ report_positive() {
 report_parse_args() {
 	local opt=''
 	report_verbose=0 report_w='' report_have_w=0 report_fanout=''
-	report_timeout=$PERNODE_REPORT_TIMEOUT report_rcmd=''
+	report_timeout=$PERNODE_REPORT_TIMEOUT report_rcmd='' apply_dry=0 apply_yes=0
 	OPTIND=1
-	while getopts ':vw:f:t:R:h' opt; do
+	while getopts ':vw:f:t:R:hny' opt; do
 		report_option "$opt" "${OPTARG-}"
 	done
 	shift "$((OPTIND - 1))"
@@ -92,6 +100,10 @@ report_option() {
 	t) report_positive SECONDS "$2"; report_timeout=$2 ;;
 	R) report_rcmd=$2 ;;
 	h) report_usage; exit 0 ;;
+	n | y)
+		[ "$report_mode" = apply ] || report_usage_error "unknown option '-$1'"
+		if [ "$1" = n ]; then apply_dry=1; else apply_yes=1; fi
+		;;
 	:) report_usage_error "option -$2 needs a value" ;;
 	*)
 		# (posh says "?" for a missing value too.)
@@ -124,7 +136,7 @@ report_expected() {
 		nodeset -e -S '\n' -- "$report_w" ||
 		    die "$EXIT_USAGE" "bad node set '$report_w'"
 	else
-		PERNODE_W=$report_w awk -v mode=expand -f "$libdir/nodeset.awk" \
+		PERNODE_W=$report_w awk -v mode=expand -v apply=0 -f "$libdir/nodeset.awk" \
 		    -f "$libdir/report.awk" </dev/null || exit "$EXIT_USAGE"
 	fi
 }
@@ -155,18 +167,16 @@ report_pick_tool() {
 	esac
 }
 
-# report_fan_out: every node's answer, both streams: the lines of pdsh or
-# clush about unreachable nodes are part of the picture.  pdsh reads
-# names and ranges, not steps, operators or groups: a set with those is
-# handed to it as the names expanded here, a file of them ("^FILE").
+# report_fan_out HOSTS FILE WORDS: every node's answer to the command
+# WORDS (split into words) on the nodes of HOSTS, both streams: the lines
+# of pdsh or clush about unreachable nodes are part of the picture.  pdsh
+# reads names and ranges, not steps, operators or groups: a set with
+# those is handed to it as the names in FILE ("^FILE").
 report_fan_out() {
-	local hosts=''
-	hosts=$report_w
+	local hosts="$1" words="$3"
 	if [ "$report_tool" = pdsh ]; then
 		case $hosts in
-		*/* | *!* | *'&'* | *^* | *@* | *' '* | *'	'*)
-			hosts="^$report_tmp/expected"
-			;;
+		*/* | *!* | *'&'* | *^* | *@* | *' '* | *'	'*) hosts="^$2" ;;
 		esac
 	fi
 	case $report_tool in
@@ -179,7 +189,7 @@ report_fan_out() {
 	# given, where ssh and clush would join the words with spaces anyway.
 	set -f
 	# shellcheck disable=SC2086 # split into words on purpose, see above
-	"$@" $PERNODE_REPORT_COMMAND </dev/null 2>&1
+	"$@" $words </dev/null 2>&1
 }
 
 # === Main ====================================================================
@@ -200,10 +210,11 @@ report_tmpdir() {
 # the awk's.
 report_fold() {
 	set -- awk -v mode=report -v nodeset="$report_nodeset" -v compare=1 \
-	    -v verbose="$report_verbose" -f "$libdir/nodeset.awk" \
+	    -v apply=0 -v strict=0 -v verbose="$report_verbose" -f "$libdir/nodeset.awk" \
 	    -f "$libdir/report.awk" phase=expect "$report_tmp/expected" phase=answers
 	if [ -z "$report_input" ]; then
-		report_fan_out | "$@" -
+		report_fan_out "$report_w" "$report_tmp/expected" \
+		    "$PERNODE_REPORT_COMMAND" | "$@" -
 	elif [ "$report_input" = - ]; then
 		"$@" -
 	else
@@ -215,7 +226,10 @@ report_fold() {
 	fi
 }
 
+# report_main report|apply ARG...
 report_main() {
+	report_mode=$1
+	shift
 	report_settings
 	report_parse_args "$@"
 	report_nodeset=0
@@ -223,7 +237,10 @@ report_main() {
 		report_nodeset=1
 	fi
 	report_check_input
-	[ -n "$report_input" ] || report_pick_tool
+	if [ -z "$report_input" ] ||
+	    { [ "$report_mode" = apply ] && [ "$apply_dry" -eq 0 ]; }; then
+		report_pick_tool
+	fi
 	report_tmpdir
 	# The runner itself, for the plans now (report.awk, behind()).
 	case $0 in
@@ -232,5 +249,9 @@ report_main() {
 	esac
 	export PERNODE_SELF
 	report_expected >"$report_tmp/expected" || exit
-	report_fold
+	if [ "$report_mode" = apply ]; then
+		apply_main
+	else
+		report_fold
+	fi
 }

@@ -240,3 +240,80 @@ expected_report() {
 	printf '%s\n%s\n' "$output" "$stderr"
 	expected_report
 }
+
+# The apply story, after the report's: the administrator changes the
+# state directory on the head node and applies the change.
+
+# apply_over TOOL ARGS...: apply on the cluster through TOOL's exec
+# worker, which enters each node (%h) to run the runner there; the head
+# node reads the plans from the cluster's state directory.
+apply_over() {
+	PERNODE_REPORT_TOOL=$1 PERNODE_ROOT=$CL/state \
+	PERNODE_REMOTE="$E2E/cluster.sh enter $CL %h /etc/init.d/pernode-services" \
+	    "$TOP/scripts/pernode-services" apply -R exec "${@:2}"
+}
+
+# before: each node's trace as it is now, to compare with after.
+before() {
+	local node
+	for node in $NODES; do
+		cp "$CL/nodes/$node/trace" "$CL/nodes/$node/trace.before"
+	done
+}
+
+# since NODE: "PATH ACTION" of each script NODE ran since before.
+since() {
+	tail -n +"$(($(wc -l <"$CL/nodes/$1/trace.before") + 1))" "$CL/nodes/$1/trace" |
+	    awk '{ print $2, $3 }'
+}
+
+@test "apply through real pdsh: a changed group script runs on that group's nodes alone, and only it; n013's failure runs again" {
+	command -v pdsh >/dev/null || skip "pdsh not installed (apt-get install pdsh)"
+	spoiled
+	printf '# changed\n' >>"$CL/state/@shared/50-shared"
+	run -0 --separate-stderr apply_over pdsh -n -w 'n[001-029]' -t 20
+	[[ ${lines[0]} =~ ^@shared/50-shared\ +8\ \ n\[001-008\]$ ]]
+	[[ ${lines[1]} =~ ^n013/30-fails\ +1\ \ n013$ ]]
+	[ "${#lines[@]}" -eq 2 ]
+	before
+	run -1 --separate-stderr apply_over pdsh -y -w 'n[001-029]' -t 20
+	printf '%s\n%s\n' "$output" "$stderr"
+	[ "${lines[2]}" = 'pernode-services apply: applied; now:' ]
+	[[ ${lines[3]} =~ ^ok\ +28\ \ n\[001-012,014-029\]$ ]]
+	[[ ${lines[4]} =~ ^n013/30-fails:\ failed,\ exit\ 7\ +1\ \ n013$ ]]
+	[ "${#lines[@]}" -eq 5 ]
+	for node in $NODES; do
+		case $node in
+		n00[1-8]) want='@shared/50-shared start' ;;
+		n013) want='n013/30-fails start' ;;
+		*) want='' ;;
+		esac
+		[ "$(since "$node")" = "$want" ] ||
+		    { printf '%s ran: %s\n' "$node" "$(since "$node")" >&2; return 1; }
+	done
+}
+
+@test "apply through clush: a new global script runs once on every node it reaches, the nodes behind run their plan, the one down is named, and apply exits 1" {
+	command -v clush >/dev/null || skip "clush not installed (apt-get install clustershell)"
+	spoiled
+	cluster_script global/70-new
+	before
+	run -1 --separate-stderr apply_over clush -y -w 'n[001-032]' -t 20 -f 8
+	printf '%s\n%s\n' "$output" "$stderr"
+	[[ ${lines[0]} =~ ^global/10-accounts\ +2\ \ n\[030-031\]$ ]]
+	[[ ${lines[1]} =~ ^global/70-new\ +31\ \ n\[001-031\]$ ]]
+	[[ ${lines[2]} =~ ^n013/30-fails\ +1\ \ n013$ ]]
+	[[ ${lines[3]} =~ ^n030/20-own\ +1\ \ n030$ ]]
+	[[ ${lines[4]} =~ ^no\ answer:\ .*no\ node\ %h.*\ +1\ \ n032$ ]]
+	[ "${lines[5]}" = 'pernode-services apply: applied; now:' ]
+	[[ ${lines[6]} =~ ^ok\ +30\ \ n\[001-012,014-031\]$ ]]
+	[[ ${lines[7]} =~ ^n013/30-fails:\ failed,\ exit\ 7\ +1\ \ n013$ ]]
+	[[ ${lines[8]} =~ ^no\ answer:\ .*no\ node\ %h.*\ +1\ \ n032$ ]]
+	[ "${#lines[@]}" -eq 9 ]
+	for node in $NODES; do
+		[ "$node" != n032 ] || continue
+		[ "$(since "$node" | grep -c '^global/70-new start$')" -eq 1 ] ||
+		    { printf '%s ran: %s\n' "$node" "$(since "$node")" >&2; return 1; }
+	done
+	[ -z "$(since n032)" ]
+}
