@@ -112,6 +112,7 @@ bench:
 	bash tests/bench/cluster.sh
 	bash tests/bench/groups.sh
 	bash tests/bench/report.sh
+	bash tests/bench/plans.sh
 
 # Bounded fuzzing of the number and THRESHOLD parsers (clang's libFuzzer).
 # New inputs go to the ignored findings/corpus; the seeds stay as they are.

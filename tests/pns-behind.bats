@@ -137,7 +137,7 @@ programs() {
 	grep -c 'execve(' "$BATS_TEST_TMPDIR/st"
 }
 
-@test "the comparison costs the same programs for 3 nodes as for 300: one runner, one cksum" {
+@test "the comparison costs the same programs for 3 nodes as for 300: one cksum" {
 	need strace
 	boot n1
 	answers_of n1 >one
@@ -146,5 +146,7 @@ programs() {
 	three=$(programs 3)
 	[ "$(programs 300)" -eq "$three" ]
 	[ "$(grep -c 'execve("[^"]*/cksum"' "$BATS_TEST_TMPDIR/st")" -eq 1 ]
-	[ "$(grep -c 'execve("[^"]*/awk", \["awk", "-v", "verbose=0", "-v", "machine=1"' "$BATS_TEST_TMPDIR/st")" -eq 1 ]
+	# (Two runs of the runner's plans: report_compare's, on no node,
+	# and the one for all the nodes.)
+	[ "$(grep -c 'execve("[^"]*/awk", \["awk", "-v", "verbose=0", "-v", "machine=1"' "$BATS_TEST_TMPDIR/st")" -eq 2 ]
 }

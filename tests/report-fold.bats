@@ -109,11 +109,11 @@ prints_raw_lines() {
 	printf '%s\n' "$output" "$stderr"
 	[ "${#lines[@]}" -eq 3 ]
 	[[ ${lines[0]} =~ ^ok\ +1\ \ n1$ ]]
-	[ "${stderr_lines[0]}" = "pernode-services report: line 4: n1: Warning: Permanently added n1" ]
-	[ "${stderr_lines[1]}" = "pernode-services report: line 5: garbage without a colon" ]
-	[ "${stderr_lines[2]}" = "pernode-services report: line 6: pdsh@head: n2: ssh exited with exit code 255" ]
-	[ "${stderr_lines[3]}" = "pernode-services report: line 7: n3: ssh: Could not resolve ?]0;title? hostname n3?" ]
-	[ "${stderr_lines[4]}" = "pernode-services report: not compared with the scripts now: pernode-services: state directory $PERNODE_ROOT is missing" ]
+	[ "${stderr_lines[0]}" = "pernode-services report: not compared with the scripts now: pernode-services: state directory $PERNODE_ROOT is missing" ]
+	[ "${stderr_lines[1]}" = "pernode-services report: line 4: n1: Warning: Permanently added n1" ]
+	[ "${stderr_lines[2]}" = "pernode-services report: line 5: garbage without a colon" ]
+	[ "${stderr_lines[3]}" = "pernode-services report: line 6: pdsh@head: n2: ssh exited with exit code 255" ]
+	[ "${stderr_lines[4]}" = "pernode-services report: line 7: n3: ssh: Could not resolve ?]0;title? hostname n3?" ]
 	[ "${stderr_lines[5]}" = 'pernode-services report: 1 line not of the form NODE: FIELDS, first line 5: "garbage without a colon"' ]
 	[ "${#stderr_lines[@]}" -eq 8 ]
 }

@@ -194,8 +194,10 @@ function answer(node, rest,    f, n) {
 	    !(node in unusable)) {
 		nscripts[node]++
 		nran[node]++
+		# Kept whole, for behind(), which reads them only if it can
+		# compare: a string append a line costs least.
 		if (compare)
-			remember(node, rest)
+			oks[node] = oks[node] rest "\n"
 		return
 	}
 	n = split(rest, f, "\t")
@@ -277,17 +279,8 @@ function script_fields(node, f, n) {
 		note("newer", node)
 }
 
-# remember(node, rest): the name and digest of an ok script line, for
-# behind().
-function remember(node, rest,    k, name) {
-	rest = substr(rest, 8)
-	k = index(rest, "\t")
-	name = substr(rest, 1, k - 1)
-	rest = substr(rest, k + 6)	# past "\tok\t0\t"
-	k = index(rest, "\t")
-	recorded(node, name, k ? substr(rest, k + 1) : "-")
-}
-
+# recorded(node, name, digest): a script in node's record, its digest
+# ("-": not known), for behind() and apply_plan().
 function recorded(node, name, digest) {
 	if (!((node, name) in got))
 		rec_name[node, ++nrec[node]] = name
@@ -492,6 +485,38 @@ function plans_for(list, n,    i, f, cmd, r, line) {
 	return 1
 }
 
+# up_to_date(node, c): whether node's record is exactly the plan of class
+# c: its ok script lines the plan's scripts, in order, with their digests
+# now, and no other line.  Most nodes are, and need no more than this.
+function up_to_date(node, c,    j, sig) {
+	if (nrec[node] || nbadscripts[node])
+		return 0
+	if (!(c in class_sig)) {
+		sig = ""
+		for (j = 1; j <= plan_len[c]; j++)
+			sig = sig "script\t" plan_name[c, j] "\t" plan_digest[c, j] "\n"
+		class_sig[c] = sig
+	}
+	sig = oks[node]
+	gsub(/\tok\t0\t[0-9.]+/, "", sig)
+	return sig == class_sig[c]
+}
+
+# unpack(node): the ok script lines of node's record kept whole into
+# recorded().
+function unpack(node,    n, i, l, k, name) {
+	n = split(oks[node], l, "\n")
+	for (i = 1; i < n; i++) {
+		l[i] = substr(l[i], 8)
+		k = index(l[i], "\t")
+		name = substr(l[i], 1, k - 1)
+		l[i] = substr(l[i], k + 6)	# past "\tok\t0\t"
+		k = index(l[i], "\t")
+		recorded(node, name, k ? substr(l[i], k + 1) : "-")
+	}
+	delete oks[node]
+}
+
 # behind(): with compare=1, the nodes whose start of this boot ran to
 # its end, against their plans now (plans_for).  A script of the plan
 # with no record is "not run yet", one whose digest is not the one
@@ -516,6 +541,9 @@ function behind(    i, j, c, node, name, late) {
 		if (!(node in class_of))
 			continue
 		c = class_of[node]
+		if (up_to_date(node, c))
+			continue
+		unpack(node)
 		for (j = 1; j <= plan_len[c]; j++) {
 			name = plan_name[c, j]
 			if (!((node, name) in got))
@@ -564,6 +592,7 @@ function apply_plan(    i, j, c, node, name, list, n, names, m, run) {
 		if (!(node in class_of))
 			continue
 		c = class_of[node]
+		unpack(node)
 		run = 0
 		for (j = 1; j <= plan_len[c]; j++) {
 			name = plan_name[c, j]

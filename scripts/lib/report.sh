@@ -206,10 +206,28 @@ report_tmpdir() {
 	trap 'exit 143' TERM
 }
 
+# report_compare: report_compare 1 when the plans can be read here, for
+# behind() (report.awk): one run of the runner on an empty FILE of nodes,
+# which exits 2 for the FILE once the state directory is found usable,
+# 6 when it is not.  With -v, why not.  Where it is not, no answer line
+# is kept for a comparison that cannot be made.
+report_compare() {
+	local why='' status=0
+	why=$("$PERNODE_SELF" --machine -w ^/dev/null list 2>&1 >/dev/null) || status=$?
+	report_compare=0
+	if [ "$status" -eq 2 ]; then
+		report_compare=1
+	elif [ "$report_verbose" -eq 1 ]; then
+		printf '%s: not compared with the scripts now: %s\n' "$prog" \
+		    "${why%%"$nl"*}" >&2
+	fi
+}
+
 # report_fold: the report, from the fan-out or the FILE; its status is
 # the awk's.
 report_fold() {
-	set -- awk -v mode=report -v nodeset="$report_nodeset" -v compare=1 \
+	report_compare
+	set -- awk -v mode=report -v nodeset="$report_nodeset" -v compare="$report_compare" \
 	    -v apply=0 -v strict=0 -v verbose="$report_verbose" -f "$libdir/nodeset.awk" \
 	    -f "$libdir/report.awk" phase=expect "$report_tmp/expected" phase=answers
 	if [ -z "$report_input" ]; then

@@ -27,10 +27,19 @@ for tool in dshbak pdsh; do
 	}
 done
 
+# The state directory the nodes ran: 20 global scripts.  Each answer
+# gives their digest, but every 100th node ran another global/06-svc.
+mkdir -p "$tmp/state/global"
+for j in $(seq -w 1 20); do
+	printf '#!/bin/sh\n' >"$tmp/state/global/$j-svc"
+	chmod 755 "$tmp/state/global/$j-svc"
+done
+digest=$(cksum <"$tmp/state/global/01-svc" | awk '{ print $1 "-" $2 }')
+
 # The answers, as one node would print them, then as pdsh interleaves
 # them: 32 nodes at a time (its default fan-out), line by line.
 mkdir "$tmp/answers"
-awk -v dir="$tmp/answers" 'BEGIN {
+awk -v dir="$tmp/answers" -v digest="$digest" 'BEGIN {
 	for (i = 1; i <= 10000; i++) {
 		node = sprintf("n%05d", i)
 		bad = (i % 50 == 0)
@@ -38,9 +47,10 @@ awk -v dir="$tmp/answers" 'BEGIN {
 		printf "run\tstart\t8d1c2b3a-5e6f-4a7b-9c8d-0e1f2a3b4c5d\t1764660000\t1764660042\tyes\t20\t%d\tdone\n", bad >f
 		for (j = 1; j <= 20; j++) {
 			if (bad && j == 1 + int(i / 50) % 20)
-				printf "script\tglobal/%02d-svc\tfailed\t1\t0.31\n", j >f
+				printf "script\tglobal/%02d-svc\tfailed\t1\t0.31\t%s\n", j, digest >f
 			else
-				printf "script\tglobal/%02d-svc\tok\t0\t0.02\n", j >f
+				printf "script\tglobal/%02d-svc\tok\t0\t0.02\t%s\n", j,
+				    i % 100 == 0 && j == 6 ? "1-1" : digest >f
 		}
 		printf "end\t20\n" >f
 		close(f)
@@ -62,12 +72,13 @@ lines=$(wc -l <"$tmp/captured")
 
 # One way's output, for the record, and its time in ms.
 declare -A times
-ways='dshbak nodeset own'
+ways='dshbak nodeset own compared'
 run_way() {
 	case $1 in
 	dshbak) dshbak -c <"$tmp/captured" ;;
-	nodeset) "$PNS" report - <"$tmp/captured" ;;
-	own) PERNODE_NODESET=no "$PNS" report - <"$tmp/captured" ;;
+	nodeset) PERNODE_ROOT=$tmp/none "$PNS" report - <"$tmp/captured" ;;
+	own) PERNODE_ROOT=$tmp/none PERNODE_NODESET=no "$PNS" report - <"$tmp/captured" ;;
+	compared) PERNODE_ROOT=$tmp/state PERNODE_NODESET=no "$PNS" report - <"$tmp/captured" ;;
 	esac
 }
 for way in $ways; do times[$way]=''; done
@@ -86,6 +97,7 @@ done
 {
 	r_nodeset=$(ratio "$med_nodeset" "$med_dshbak")
 	r_own=$(ratio "$med_own" "$med_dshbak")
+	r_compared=$(ratio "$med_compared" "$med_dshbak")
 }
 met=$(awk -v a="$r_nodeset" -v b="$r_own" 'BEGIN { print (a <= 1 && b <= 1 ? "**met**" : "**not met**") }')
 # The two folds must agree, or the figures mean nothing.
@@ -102,6 +114,13 @@ if [ "$outlines" -ne 21 ] || [ "$(wc -l <"$tmp/out.own")" -ne 21 ] ||
     [ "$(grep -Ec '^global/[0-9]+-svc: failed, exit 1 +10  ' "$tmp/out.own")" -ne 20 ]; then
 	printf 'bench/report.sh: not the report expected:\n' >&2
 	cut -c 1-100 "$tmp/out.own" >&2
+	exit 1
+fi
+# Compared with the state directory, the same report and one line more.
+if [ "$(grep -v '^global/06-svc changed since run ' "$tmp/out.compared" | tr -s ' ')" != "$(tr -s ' ' <"$tmp/out.own")" ] ||
+    ! grep -Eq '^global/06-svc changed since run +100  n\[00100,00200,' "$tmp/out.compared"; then
+	printf 'bench/report.sh: not the report expected with the state directory:\n' >&2
+	cut -c 1-100 "$tmp/out.compared" >&2
 	exit 1
 fi
 nodesets=$(command -v nodeset >/dev/null && printf 'installed (%s)' "$(nodeset --version)" || printf 'not installed: both rows are the fold of its own')
@@ -133,11 +152,16 @@ of each way, in one run. nodeset: $nodesets.
 | \`dshbak -c\` | $med_dshbak ms | 1.00x |
 | \`pernode-services report -\`, nodeset writing the sets | $med_nodeset ms | ${r_nodeset}x |
 | \`pernode-services report -\`, its own fold (\`PERNODE_NODESET=no\`) | $med_own ms | ${r_own}x |
+| the same, compared with the state directory (20 scripts) | $med_compared ms | ${r_compared}x |
 
 Goal: no slower than \`dshbak -c\`: $met. The fold is one awk pass over
 the lines and one sort(1) of the node names; with nodeset installed, one
 \`nodeset -f\` writes the sets of all $outlines lines, handed them
-already folded. Both ways printed the same report.
+already folded. Both ways printed the same report. Compared with the
+state directory, the report has one line more, \`global/06-svc changed
+since run\` on the 100 nodes that ran another one: the cost of one
+\`list -w --machine\` of the 10,000 nodes (one awk, one cksum) and of
+reading every script line's name and digest.
 
 The fan-out, not the fold: \`pdsh -R exec -w 'n[00001-10000]' cat FILE\`
 ($fanlines lines gathered), which costs what pdsh itself costs per node
