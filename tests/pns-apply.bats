@@ -172,6 +172,16 @@ from_file() {
 	[[ $output == *$'applied; now:\nok '*$' 2  n[1-2]\nglobal/30-new not run yet '*' 1  n2' ]]
 }
 
+@test "when no node answered, apply says so and exits 1, with -n too" {
+	printf 'garbage\n' >answers
+	run -1 --separate-stderr pns apply -n answers
+	[ -z "$output" ]
+	[[ $stderr == *'pernode-services apply: no node answered' ]]
+	: >answers
+	run -1 --separate-stderr pns apply -n answers
+	[[ $stderr == *'pernode-services apply: no node answered' ]]
+}
+
 @test "-n and -y are apply's alone; apply's usage names them" {
 	run -2 --separate-stderr pns report -n answers
 	[[ $stderr == "pernode-services report: unknown option '-n'"$'\n'* ]]

@@ -56,7 +56,11 @@ apply_main() {
 	local status=0 count='' set='' expected=''
 	apply_gather >"$report_tmp/answers"
 	apply_awk 1 0 || status=$?
-	[ "$status" -le 1 ] || exit "$status"
+	case $status in
+	0 | 1) ;;
+	3) exit "$EXIT_FAILED" ;;	# no node answered: not even -n is ok
+	*) exit "$status" ;;
+	esac
 	count=$(grep -c . "$report_tmp/apply-hosts") || count=0
 	IFS= read -r set <"$report_tmp/apply-set" || set=''
 	[ "$count" -gt 0 ] || printf '%s: nothing to apply\n' "$prog" >&2

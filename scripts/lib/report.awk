@@ -746,7 +746,7 @@ END {
 	complain()
 	if (nnodes == 0) {
 		printf "%s: no node answered\n", prog > "/dev/stderr"
-		exit 1
+		exit apply ? 3 : 1
 	}
 	exit nnotok ? 1 : 0
 }
