@@ -259,7 +259,7 @@ use_lib() {
 	grep -qx 'libdir=/usr/lib/pernode-services' "$init"
 	# The report asks the nodes for the runner where this install put it.
 	grep -qx 'initdir=/etc/rc.d/init.d' "$init"
-	grep -qF '$initdir/pernode-services status --machine' "$DEST/usr/lib/pernode-services/report.sh"
+	grep -qF ': "${PERNODE_REMOTE:=$initdir/pernode-services}"' "$DEST/usr/lib/pernode-services/report.sh"
 	# The installed runner, from anywhere, runs the installed report.
 	lib=$DEST/usr/lib/pernode-services
 	use_lib "$init" "$lib"
