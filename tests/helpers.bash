@@ -190,6 +190,24 @@ pns() {
 	"${SH[@]}" "$PNS" "$@"
 }
 
+# boot NODE...: a start on each NODE, as its boot would run it, each with
+# a run directory of its own under $RUN.
+boot() {
+	local node
+	for node do
+		PERNODE_RUNDIR=$RUN/$node pns -n "$node" start >/dev/null 2>&1 || true
+	done
+}
+
+# answers_of NODE...: each NODE's status --machine, as pdsh prints it.
+answers_of() {
+	local node
+	for node do
+		PERNODE_RUNDIR=$RUN/$node pns -n "$node" status --machine |
+		    sed "s/^/$node: /"
+	done
+}
+
 # script PATH [BODY]: an executable script at ROOT/PATH that appends its
 # path relative to ROOT and its argument to $TRACE, then runs BODY.
 script() {

@@ -23,23 +23,6 @@ report() {
 	"${SH[@]}" "$PNS" report "$@"
 }
 
-# boot NODE...: a start on each NODE, as its boot would run it.
-boot() {
-	local node
-	for node do
-		PERNODE_RUNDIR=$RUN/$node pns -n "$node" start >/dev/null 2>&1 || true
-	done
-}
-
-# answers_of NODE...: each NODE's status --machine, as pdsh prints it.
-answers_of() {
-	local node
-	for node do
-		PERNODE_RUNDIR=$RUN/$node pns -n "$node" status --machine |
-		    sed "s/^/$node: /"
-	done
-}
-
 @test "a node that ran every script of its plan as it is now is ok, and nothing more is said" {
 	boot n1 n2 n3 n4
 	answers_of n1 n2 n3 n4 >answers

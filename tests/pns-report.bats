@@ -36,23 +36,6 @@ sealed_bin() {
 	done
 }
 
-# boot NODE...: a start on each NODE, as its boot would run it.
-boot() {
-	local node
-	for node do
-		PERNODE_RUNDIR=$RUN/$node pns -n "$node" start >/dev/null 2>&1 || true
-	done
-}
-
-# answers_of NODE...: each NODE's status --machine, as pdsh prints it.
-answers_of() {
-	local node
-	for node do
-		PERNODE_RUNDIR=$RUN/$node pns -n "$node" status --machine |
-		    sed "s/^/$node: /"
-	done
-}
-
 @test "ok nodes, each failed script with its exit status, and nodes with no run, folded by node set" {
 	script n05/20-fails 'exit 3'
 	script n07/20-fails 'exit 3'

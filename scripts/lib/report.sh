@@ -1,6 +1,7 @@
-# shellcheck shell=sh disable=SC3043,SC2154
+# shellcheck shell=sh disable=SC3043,SC2154,SC2034
 # (local: every shell the init script runs under has it.  libdir and
-# initdir: the init script's, see below.)
+# initdir: the init script's, see below.  apply_dry and apply_yes, set
+# by the options here, are read in apply.sh.)
 # report.sh: "pernode-services report", the head node's view of every
 # node's last run.  It folds what "pernode-services status --machine"
 # printed on many nodes, gathered by pdsh or clush ("NODE: FIELDS"), into

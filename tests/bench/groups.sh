@@ -31,20 +31,7 @@ for tree in with without; do
 done
 # 500 definitions: 400 ranges and references over n00001..n10000, and 100
 # explicit lists of 100 names each, the 10,000 names once each.
-awk 'BEGIN {
-	srand(42)
-	for (g = 1; g <= 400; g++) {
-		a = int(rand() * 9900) + 1
-		printf "g%d: n[%05d-%05d]", g, a, a + int(rand() * 100)
-		if (g > 10 && rand() < 0.2) printf "!@g%d", int(rand() * (g - 1)) + 1
-		printf "\n"
-	}
-	for (g = 401; g <= 500; g++) {
-		printf "g%d:", g
-		for (i = 0; i < 100; i++) printf " n%05d", (g - 401) * 100 + i + 1
-		printf "\n"
-	}
-}' >"$tmp/with/groups"
+groups_500 >"$tmp/with/groups"
 
 : >"$tmp/config"
 export PERNODE_HOSTNAME=n05017 PERNODE_RUNDIR=$tmp/run PERNODE_LOG=$tmp/log \

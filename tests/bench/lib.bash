@@ -41,3 +41,23 @@ publish() {
 	    $0 == "<!-- " name ":end -->" { skip = 0 }
 	    !skip' "$doc" >"$doc.new" && mv "$doc.new" "$doc"
 }
+
+# groups_500: a ROOT/groups of 500 definitions over n00001..n10000, the
+# same each time: 400 ranges, a fifth of them less another group, and
+# 100 explicit lists of 100 names each, the 10,000 names once each.
+groups_500() {
+	awk 'BEGIN {
+		srand(42)
+		for (g = 1; g <= 400; g++) {
+			a = int(rand() * 9900) + 1
+			printf "g%d: n[%05d-%05d]", g, a, a + int(rand() * 100)
+			if (g > 10 && rand() < 0.2) printf "!@g%d", int(rand() * (g - 1)) + 1
+			printf "\n"
+		}
+		for (g = 401; g <= 500; g++) {
+			printf "g%d:", g
+			for (i = 0; i < 100; i++) printf " n%05d", (g - 401) * 100 + i + 1
+			printf "\n"
+		}
+	}'
+}

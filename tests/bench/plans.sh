@@ -42,20 +42,7 @@ for n in $(seq 1 500 10000); do
 	mkdir -p "$root/$node"
 	cp -p "$root/global/01-s" "$root/$node/90-own"
 done
-awk 'BEGIN {
-	srand(42)
-	for (g = 1; g <= 400; g++) {
-		a = int(rand() * 9900) + 1
-		printf "g%d: n[%05d-%05d]", g, a, a + int(rand() * 100)
-		if (g > 10 && rand() < 0.2) printf "!@g%d", int(rand() * (g - 1)) + 1
-		printf "\n"
-	}
-	for (g = 401; g <= 500; g++) {
-		printf "g%d:", g
-		for (i = 0; i < 100; i++) printf " n%05d", (g - 401) * 100 + i + 1
-		printf "\n"
-	}
-}' >"$root/groups"
+groups_500 >"$root/groups"
 # The same 10,000 names for nodeset, one a line, shuffled (as a list of
 # hosts comes), as many as list -w folds.
 awk 'BEGIN { srand(7); for (i = 1; i <= 10000; i++) n[i] = i
