@@ -190,6 +190,25 @@ install-state: $(PROG)
 	chmod 644 $(DESTDIR)$(STATEDIR)/functions
 	$(INSTALL) -m 755 $(PROG) $(DESTDIR)$(STATEDIR)/bin/waitOnFileUpdates
 
+# A Warewulf 4 system overlay: OVERLAYDIR/rootfs/ gets what install-node
+# puts on a node (as root: Warewulf gives the files on the nodes the
+# owner and mode they have here), and the unit enabled by the link that
+# "systemctl enable" would make.  Nothing of the state directory: the
+# nodes mount it, and install-state fills it on the head node.  On a
+# RHEL-family image, INITDIR=/etc/rc.d/init.d: there /etc/init.d is a
+# link, which an overlay's directory would replace (see the README).
+OVERLAYDIR =
+WANTS = $(SYSCONFDIR)/systemd/system/multi-user.target.wants
+
+overlay: $(WATCH)
+	@[ -n '$(OVERLAYDIR)' ] || { \
+	    echo 'make overlay: OVERLAYDIR=DIR is needed (the overlay, DIR/rootfs)' >&2; \
+	    exit 2; }
+	$(MAKE) install-node DESTDIR='$(OVERLAYDIR)/rootfs'
+	$(INSTALL) -d '$(OVERLAYDIR)/rootfs$(WANTS)'
+	ln -sf $(UNITDIR)/pernode-services.service \
+	    '$(OVERLAYDIR)/rootfs$(WANTS)/pernode-services.service'
+
 # Removes what install put there: an edited config or logrotate file,
 # scripts an administrator added and the directories holding them stay.
 # Without CONFDIR, an untouched config goes from sysconfig/ and default/.
@@ -264,4 +283,4 @@ clean:
 	rm -rf $(PKGBUILD)
 
 .PHONY: all demo check e2e bench fuzz install install-node install-state \
-	uninstall static dist rpm deb clean
+	overlay uninstall static dist rpm deb clean

@@ -25,29 +25,6 @@ setup_file() {
 	export IMAGE LAYER STATE
 }
 
-# systemd-nspawn needs cgroups and more, which a container or a chroot
-# may not give.
-nspawn_works() {
-	local err
-	err=$(systemd-nspawn -q --register=no --keep-unit -M e2e-probe --read-only \
-	    -D "$IMAGE" /bin/true 2>&1) ||
-	    { file_skip "systemd-nspawn cannot start a container here: ${err%%$'\n'*}"; return; }
-}
-
-# systemd-nspawn may start a process and still not boot systemd (seen in
-# a chroot): a probe boot, up to systemd answering, then a power-off.
-nspawn_boots() {
-	local dir=$BATS_FILE_TMPDIR/probe err
-	mkdir -p "$dir"
-	if BATS_TEST_TMPDIR=$dir boot_systemd e2e-probe 2>"$dir/err"; then
-		shutdown_node
-		return 0
-	fi
-	shutdown_node 2>/dev/null
-	err=$(grep -m 1 . "$dir/console" "$dir/err" 2>/dev/null | head -n 1)
-	file_skip "systemd-nspawn cannot boot systemd here (no answer from it in 30 s${err:+: ${err#*:}})"
-}
-
 setup() {
 	common_setup
 	# shellcheck disable=SC2034 # read by shutdown_node in teardown

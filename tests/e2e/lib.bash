@@ -177,14 +177,17 @@ node_file() {
 # the state directory bound read-only at its path; returns once the
 # container's systemd answers.  Sets LEADER (its PID 1, as seen here) and
 # NSPAWN (the background job whose child is systemd-nspawn).  The test ends
-# it with shutdown_node.
+# it with shutdown_node.  BOOT_LAYERS (default $LAYER:$IMAGE) are the
+# layers booted; BOOT_BIND (default STATE:STATE_PATH) the bind, none if
+# empty.
 boot_systemd() {
 	NODE_FS=$BATS_TEST_TMPDIR/$1
 	mkdir -p "$NODE_FS/etc"
 	printf '%s\n' "$1" >"$NODE_FS/etc/hostname"
-	in_overlay "$LAYER:$IMAGE" "$NODE_FS" '
+	in_overlay "${BOOT_LAYERS:-$LAYER:$IMAGE}" "$NODE_FS" '
 		exec systemd-nspawn -q --register=no --keep-unit -D "$M" -M "$1" \
-		    --bind-ro="$2:$3" -b --console=pipe' "$1" "$STATE" "$STATE_PATH" \
+		    ${2:+"--bind-ro=$2"} -b --console=pipe' "$1" \
+	    "${BOOT_BIND-$STATE:$STATE_PATH}" \
 	    </dev/null >"$BATS_TEST_TMPDIR/console" 2>&1 3>&- &
 	NSPAWN=$!
 	LEADER=''
@@ -206,6 +209,29 @@ leader_up() {
 	nspawn=$(pgrep -P "$NSPAWN" -x systemd-nspawn) &&
 	    LEADER=$(pgrep -P "$nspawn" -x systemd) &&
 	    in_node 'test -S /run/systemd/private'
+}
+
+# systemd-nspawn needs cgroups and more, which a container or a chroot
+# may not give.
+nspawn_works() {
+	local err
+	err=$(systemd-nspawn -q --register=no --keep-unit -M e2e-probe --read-only \
+	    -D "$IMAGE" /bin/true 2>&1) ||
+	    { file_skip "systemd-nspawn cannot start a container here: ${err%%$'\n'*}"; return; }
+}
+
+# systemd-nspawn may start a process and still not boot systemd (seen in
+# a chroot): a probe boot, up to systemd answering, then a power-off.
+nspawn_boots() {
+	local dir=$BATS_FILE_TMPDIR/probe err
+	mkdir -p "$dir"
+	if BATS_TEST_TMPDIR=$dir boot_systemd e2e-probe 2>"$dir/err"; then
+		shutdown_node
+		return 0
+	fi
+	shutdown_node 2>/dev/null
+	err=$(grep -m 1 . "$dir/console" "$dir/err" 2>/dev/null | head -n 1)
+	file_skip "systemd-nspawn cannot boot systemd here (no answer from it in 30 s${err:+: ${err#*:}})"
 }
 
 # in_node COMMAND: a shell command line inside the booted node.
