@@ -196,18 +196,44 @@ install-state: $(PROG)
 # "systemctl enable" would make.  Nothing of the state directory: the
 # nodes mount it, and install-state fills it on the head node.  On a
 # RHEL-family image, INITDIR=/etc/rc.d/init.d: there /etc/init.d is a
-# link, which an overlay's directory would replace (see the README).
+# link, which an overlay's directory would replace (see the README).  An
+# overlay made before with the init script elsewhere is refused, not
+# mixed; one made with the same paths is brought up to date, its config
+# kept.  (install-node does not quote its paths: no blanks in OVERLAYDIR.)
+# Only root may lay it out where it is used (no DESTDIR): Warewulf gives
+# the files on the nodes the owner they have here, and a user's would be
+# scripts that user could change, run by root at every boot.
 OVERLAYDIR =
+OVERLAYROOT = $(DESTDIR)$(OVERLAYDIR)/rootfs
 WANTS = $(SYSCONFDIR)/systemd/system/multi-user.target.wants
 
-overlay: $(WATCH)
-	@[ -n '$(OVERLAYDIR)' ] || { \
-	    echo 'make overlay: OVERLAYDIR=DIR is needed (the overlay, DIR/rootfs)' >&2; \
-	    exit 2; }
-	$(MAKE) install-node DESTDIR='$(OVERLAYDIR)/rootfs'
-	$(INSTALL) -d '$(OVERLAYDIR)/rootfs$(WANTS)'
-	ln -sf $(UNITDIR)/pernode-services.service \
-	    '$(OVERLAYDIR)/rootfs$(WANTS)/pernode-services.service'
+overlay:
+	@case '$(OVERLAYDIR)' in \
+	'') echo 'make overlay: OVERLAYDIR=DIR is needed (the overlay, DIR/rootfs)' >&2; \
+	    exit 2 ;; \
+	*[\ \	]*) echo 'make overlay: OVERLAYDIR holds a blank: $(OVERLAYDIR)' >&2; \
+	    exit 2 ;; \
+	*/rootfs | */rootfs/) echo 'make overlay: OVERLAYDIR is the overlay, not its rootfs: $(OVERLAYDIR)' >&2; \
+	    exit 2 ;; \
+	/*) ;; \
+	*) echo 'make overlay: OVERLAYDIR is not an absolute path: $(OVERLAYDIR)' >&2; \
+	    exit 2 ;; \
+	esac; \
+	if [ -z '$(DESTDIR)' ] && [ "$$(id -u)" -ne 0 ]; then \
+		echo "make overlay: run it as root: Warewulf gives the files on the nodes the owner they have here (uid $$(id -u))" >&2; \
+		exit 2; \
+	fi; \
+	for d in $(SYSCONFDIR)/init.d $(SYSCONFDIR)/rc.d/init.d; do \
+		if [ "$$d" != '$(INITDIR)' ] && \
+		    [ -e '$(OVERLAYROOT)'"$$d/pernode-services" ]; then \
+			echo "make overlay: $(OVERLAYROOT)$$d/pernode-services is of an overlay made with INITDIR=$$d: remove $(OVERLAYROOT) first" >&2; \
+			exit 2; \
+		fi; \
+	done
+	$(MAKE) install-node DESTDIR='$(OVERLAYROOT)'
+	$(INSTALL) -d '$(OVERLAYROOT)$(WANTS)'
+	ln -sf '$(UNITDIR)/pernode-services.service' \
+	    '$(OVERLAYROOT)$(WANTS)/pernode-services.service'
 
 # Removes what install put there: an edited config or logrotate file,
 # scripts an administrator added and the directories holding them stay.

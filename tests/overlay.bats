@@ -7,6 +7,11 @@ load helpers
 setup() {
 	common_setup
 	OV=$BATS_TEST_TMPDIR/ov
+	USERDIR=''
+}
+
+teardown() {
+	[ -z "$USERDIR" ] || rm -rf "$USERDIR"
 }
 
 mk() {
@@ -89,4 +94,70 @@ lib_files() {
 	run -2 --separate-stderr make -s -C "$TOP" overlay OVERLAYDIR=
 	[[ $stderr == *'make overlay: OVERLAYDIR=DIR is needed (the overlay, DIR/rootfs)'* ]]
 	[ ! -e "$TOP/rootfs" ]
+}
+
+@test "make overlay with DESTDIR stages the overlay under DESTDIR, and writes nothing at OVERLAYDIR itself" {
+	stage=$BATS_TEST_TMPDIR/stage
+	mk overlay DESTDIR="$stage" OVERLAYDIR="$OV"
+	[ -x "$stage$OV/rootfs/etc/init.d/pernode-services" ]
+	[ -L "$stage$OV/rootfs/etc/systemd/system/multi-user.target.wants/pernode-services.service" ]
+	[ ! -e "$OV" ]
+}
+
+@test "make overlay refuses an OVERLAYDIR with a blank in it, naming it, and writes nothing" {
+	run -2 --separate-stderr make -s -C "$TOP" overlay OVERLAYDIR="$BATS_TEST_TMPDIR/a b"
+	[[ $stderr == *"make overlay: OVERLAYDIR holds a blank: $BATS_TEST_TMPDIR/a b"* ]]
+	[ ! -e "$BATS_TEST_TMPDIR/a b" ]
+	[ ! -e "$TOP/b" ]
+}
+
+@test "make overlay refuses to mix in another INITDIR over an earlier overlay, and leaves it as it was" {
+	mk overlay OVERLAYDIR="$OV"
+	first=$(tree)
+	run -2 --separate-stderr make -s -C "$TOP" overlay OVERLAYDIR="$OV" INITDIR=/etc/rc.d/init.d
+	[[ $stderr == *"make overlay: $OV/rootfs/etc/init.d/pernode-services is of an overlay made with INITDIR=/etc/init.d: remove $OV/rootfs first"* ]]
+	[ "$(tree)" = "$first" ]
+}
+
+@test "make overlay again keeps a config edited in the overlay" {
+	mk overlay OVERLAYDIR="$OV" CONFDIR=/etc/default
+	printf 'PERNODE_TIMEOUT=60\n' >>"$OV/rootfs/etc/default/pernode-services"
+	mk overlay OVERLAYDIR="$OV" CONFDIR=/etc/default
+	[ "$(tail -n 1 "$OV/rootfs/etc/default/pernode-services")" = PERNODE_TIMEOUT=60 ]
+}
+
+@test "bmake lays out the same overlay as make" {
+	need bmake
+	mk overlay OVERLAYDIR="$OV"
+	first=$(tree)
+	rm -rf "$OV"
+	bmake -s -C "$TOP" overlay OVERLAYDIR="$OV" >/dev/null
+	[ "$(tree)" = "$first" ]
+}
+
+@test "make overlay refuses a relative OVERLAYDIR, and one that names the overlay's rootfs, writing nothing" {
+	cd "$BATS_TEST_TMPDIR"
+	run -2 --separate-stderr make -s -C "$TOP" overlay OVERLAYDIR=ov
+	[[ $stderr == *"make overlay: OVERLAYDIR is not an absolute path: ov"* ]]
+	run -2 --separate-stderr make -s -C "$TOP" overlay OVERLAYDIR="$OV/rootfs"
+	[[ $stderr == *"make overlay: OVERLAYDIR is the overlay, not its rootfs: $OV/rootfs"* ]]
+	[ ! -e "$OV" ]
+	[ ! -e "$TOP/ov" ]
+}
+
+@test "make overlay as another user than root is refused where the overlay is used, and allowed into a DESTDIR" {
+	need_root "to run make as another user"
+	need setpriv util-linux
+	as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
+	as_nobody test -r "$TOP/Makefile" ||
+	    skip "user 65534 cannot read $TOP/Makefile"
+	# Somewhere that user can reach: the test's own directory may not be.
+	USERDIR=$(mktemp -d /tmp/overlay-user.XXXXXX)
+	dir=$USERDIR
+	chmod 777 "$dir"
+	run -2 --separate-stderr as_nobody make -s -C "$TOP" overlay OVERLAYDIR="$dir/ov"
+	[[ $stderr == *"make overlay: run it as root: Warewulf gives the files on the nodes the owner they have here (uid 65534)"* ]]
+	[ ! -e "$dir/ov" ]
+	run -0 as_nobody make -s -C "$TOP" overlay DESTDIR="$dir/stage" OVERLAYDIR=/ov
+	[ -x "$dir/stage/ov/rootfs/etc/init.d/pernode-services" ]
 }

@@ -703,6 +703,11 @@ function ns_fold(names, n,    i, keys) {
 # ns_fold_keys(keys, n): sorted keys[1..n] as one node set, each
 # pattern folded on its own.
 function ns_fold_keys(keys, n,    i, j, out, f, p, run, m) {
+	# Keys sort by pattern first: one pattern for the first and the last
+	# is one for all (the usual case, n001..n999), and needs no split.
+	p = substr(keys[1], 1, index(keys[1], SUBSEP) - 1)
+	if (n > 0 && index(keys[n], p SUBSEP) == 1)
+		return index(p, "%s") ? ns_fold_pattern(p, keys, n) : p
 	out = ""
 	for (i = 1; i <= n; i = j) {
 		split(keys[i], f, SUBSEP)
@@ -749,8 +754,17 @@ function ns_join_run(run, lo, hi,    mid) {
 	return ns_join_run(run, lo, mid) SUBSEP ns_join_run(run, mid + 1, hi)
 }
 
-function ns_fold_pattern(p, keys, n,    d, i, j, f, prefix, byprefix, prefixes, no, vec, nv, ax, rest, merged, first, mo, nm, parts, out, cur, run, k) {
+function ns_fold_pattern(p, keys, n,    d, i, j, f, prefix, byprefix, prefixes, no, vec, nv, ax, rest, merged, first, mo, nm, parts, out, cur, run, k, len) {
 	d = (split(keys[1], f, SUBSEP) - 1) / 2
+	# One hole: each key is "p SUBSEP NUMKEY SUBSEP NUMBER", NUMKEY nine
+	# digits and NUMBER, so NUMBER is the key's last (length - length(p)
+	# - 11) / 2 bytes: no split, and no prefix to gather by.
+	if (d == 1) {
+		len = length(p) + 11
+		for (i = 1; i <= n; i++)
+			run[i] = substr(keys[i], (length(keys[i]) + len) / 2 + 1)
+		return ns_fill(p, ns_ranges_of(run, n))
+	}
 	split("", byprefix)
 	split("", prefixes)
 	no = 0

@@ -131,9 +131,10 @@ function group_list(g, list,    i) {
 # operators acting left to right, into list[1..]; how many.  The names
 # stay in the order first met, so that a set written in order (n[1-100],
 # a group of ranges) needs no sort later.
-function eval_terms(first, last, list,    k, m, i, n, o, t, tl, in_set, gone, nl, seen) {
+function eval_terms(first, last, list,    k, m, i, n, o, t, tl, in_set, gone, nl, seen, only_added) {
 	split("", in_set)
 	nl = 0
+	only_added = 1
 	for (k = first; k <= last; k++) {
 		if (ns_grp[k] != "")
 			m = group_list(ns_grp[k], tl)
@@ -148,6 +149,7 @@ function eval_terms(first, last, list,    k, m, i, n, o, t, tl, in_set, gone, nl
 				}
 			continue
 		}
+		only_added = 0
 		split("", t)
 		for (i = 1; i <= m; i++)
 			t[tl[i]] = 1
@@ -178,7 +180,10 @@ function eval_terms(first, last, list,    k, m, i, n, o, t, tl, in_set, gone, nl
 				delete in_set[n]
 		}
 	}
-	# Each name once, where it is in the set.
+	# Each name once, where it is in the set: so already, where names
+	# were only added.
+	if (only_added)
+		return nl
 	m = 0
 	for (i = 1; i <= nl; i++) {
 		n = list[i]

@@ -17,7 +17,7 @@ setup_file() {
 		return
 	fi
 	overlay_layer
-	if ! BOOT_LAYERS=$LAYER:$IMAGE BOOT_BIND=$STATE:$EXPORT nspawn_boots; then
+	if ! nspawn_boots; then
 		file_skipping
 		return
 	fi
@@ -71,7 +71,8 @@ mount_unit() {
 	[[ $output == *"$STATE_PATH"* ]]
 	mounted=$(in_node "systemctl show -p ActiveEnterTimestampMonotonic --value $mount")
 	ours=$(in_node 'systemctl show -p ExecMainStartTimestampMonotonic --value pernode-services')
-	[ "$mounted" -gt 0 ] && [ "$ours" -ge "$mounted" ]
+	[ "$mounted" -gt 0 ]
+	[ "$ours" -ge "$mounted" ]
 
 	run -0 in_node 'systemctl is-active pernode-services'
 	[ "$(grep '^run ' "$NODE_FS/var/log/e2e.trace")" = "run global/10-first start
