@@ -99,7 +99,9 @@ done
 	r_own=$(ratio "$med_own" "$med_dshbak")
 	r_compared=$(ratio "$med_compared" "$med_dshbak")
 }
-met=$(awk -v a="$r_nodeset" -v b="$r_own" 'BEGIN { print (a <= 1 && b <= 1 ? "**met**" : "**not met**") }')
+# Judged on the medians, not on the ratios rounded to 0.01: 1.002 is slower.
+met=$(awk -v n="$med_nodeset" -v o="$med_own" -v d="$med_dshbak" \
+    'BEGIN { print (n <= d && o <= d ? "**met**" : "**not met**") }')
 # The two folds must agree, or the figures mean nothing.
 cmp -s "$tmp/out.nodeset" "$tmp/out.own" || {
 	printf 'bench/report.sh: the fold with nodeset and without differ:\n' >&2
