@@ -6,8 +6,16 @@ load helpers
 
 setup() {
 	common_setup
-	OV=$BATS_TEST_TMPDIR/ov
 	USERDIR=''
+	# Only root may lay an overlay out where it is used; anyone else
+	# stages it, as a package build does, and OV is where it lands.
+	if [ "$(id -u)" -eq 0 ]; then
+		OV=$BATS_TEST_TMPDIR/ov
+		AT=(OVERLAYDIR="$OV")
+	else
+		OV=$BATS_TEST_TMPDIR/stage/ov
+		AT=(DESTDIR="$BATS_TEST_TMPDIR/stage" OVERLAYDIR=/ov)
+	fi
 }
 
 teardown() {
@@ -28,7 +36,7 @@ lib_files() {
 }
 
 @test "make overlay lays out the node part and the enabled unit under OVERLAYDIR/rootfs, and nothing else" {
-	mk overlay OVERLAYDIR="$OV" PREFIX=/usr CONFDIR=/etc/default
+	mk overlay "${AT[@]}" PREFIX=/usr CONFDIR=/etc/default
 	[ "$(ls -A "$OV")" = rootfs ]
 	[ "$(tree | grep -v ' d ')" = "$(printf '%s\n' \
 	    "777 l etc/systemd/system/multi-user.target.wants/pernode-services.service" \
@@ -49,7 +57,7 @@ lib_files() {
 }
 
 @test "the overlay's unit is enabled as systemctl enable would, and names the init script the overlay holds" {
-	mk overlay OVERLAYDIR="$OV"
+	mk overlay "${AT[@]}"
 	link=$OV/rootfs/etc/systemd/system/multi-user.target.wants/pernode-services.service
 	[ "$(readlink "$link")" = /usr/lib/systemd/system/pernode-services.service ]
 	unit=$OV/rootfs/usr/lib/systemd/system/pernode-services.service
@@ -60,7 +68,7 @@ lib_files() {
 }
 
 @test "the unit waits for the mount of STATEDIR, which also becomes the init script's default ROOT" {
-	mk overlay OVERLAYDIR="$OV" STATEDIR=/srv/pernode/state
+	mk overlay "${AT[@]}" STATEDIR=/srv/pernode/state
 	unit=$OV/rootfs/usr/lib/systemd/system/pernode-services.service
 	[ "$(grep '^RequiresMountsFor=' "$unit")" = 'RequiresMountsFor=/srv/pernode/state' ]
 	grep -qx 'default_root=/srv/pernode/state' "$OV/rootfs/etc/init.d/pernode-services"
@@ -68,7 +76,7 @@ lib_files() {
 }
 
 @test "INITDIR=/etc/rc.d/init.d keeps the overlay out of /etc/init.d, a link on RHEL-family images" {
-	mk overlay OVERLAYDIR="$OV" INITDIR=/etc/rc.d/init.d
+	mk overlay "${AT[@]}" INITDIR=/etc/rc.d/init.d
 	[ ! -e "$OV/rootfs/etc/init.d" ]
 	[ -x "$OV/rootfs/etc/rc.d/init.d/pernode-services" ]
 	unit=$OV/rootfs/usr/lib/systemd/system/pernode-services.service
@@ -76,17 +84,17 @@ lib_files() {
 	[ "$(readlink "$OV/rootfs/usr/local/sbin/pernode-services")" = /etc/rc.d/init.d/pernode-services ]
 }
 
-@test "the files of the overlay belong to whoever ran make, root on a Warewulf server" {
+@test "an overlay made by root is root's, and no file of it is writable by group or others" {
 	need_root "files owned by root"
-	mk overlay OVERLAYDIR="$OV"
+	mk overlay "${AT[@]}"
 	[ -z "$(find "$OV" ! -user 0 -print)" ]
 	[ -z "$(find "$OV" ! -type l -perm /022 -print)" ]
 }
 
 @test "make overlay again over an overlay leaves it the same" {
-	mk overlay OVERLAYDIR="$OV"
+	mk overlay "${AT[@]}"
 	first=$(tree)
-	mk overlay OVERLAYDIR="$OV"
+	mk overlay "${AT[@]}"
 	[ "$(tree)" = "$first" ]
 }
 
@@ -112,26 +120,26 @@ lib_files() {
 }
 
 @test "make overlay refuses to mix in another INITDIR over an earlier overlay, and leaves it as it was" {
-	mk overlay OVERLAYDIR="$OV"
+	mk overlay "${AT[@]}"
 	first=$(tree)
-	run -2 --separate-stderr make -s -C "$TOP" overlay OVERLAYDIR="$OV" INITDIR=/etc/rc.d/init.d
+	run -2 --separate-stderr make -s -C "$TOP" overlay "${AT[@]}" INITDIR=/etc/rc.d/init.d
 	[[ $stderr == *"make overlay: $OV/rootfs/etc/init.d/pernode-services is of an overlay made with INITDIR=/etc/init.d: remove $OV/rootfs first"* ]]
 	[ "$(tree)" = "$first" ]
 }
 
 @test "make overlay again keeps a config edited in the overlay" {
-	mk overlay OVERLAYDIR="$OV" CONFDIR=/etc/default
+	mk overlay "${AT[@]}" CONFDIR=/etc/default
 	printf 'PERNODE_TIMEOUT=60\n' >>"$OV/rootfs/etc/default/pernode-services"
-	mk overlay OVERLAYDIR="$OV" CONFDIR=/etc/default
+	mk overlay "${AT[@]}" CONFDIR=/etc/default
 	[ "$(tail -n 1 "$OV/rootfs/etc/default/pernode-services")" = PERNODE_TIMEOUT=60 ]
 }
 
 @test "bmake lays out the same overlay as make" {
 	need bmake
-	mk overlay OVERLAYDIR="$OV"
+	mk overlay "${AT[@]}"
 	first=$(tree)
 	rm -rf "$OV"
-	bmake -s -C "$TOP" overlay OVERLAYDIR="$OV" >/dev/null
+	bmake -s -C "$TOP" overlay "${AT[@]}" >/dev/null
 	[ "$(tree)" = "$first" ]
 }
 
