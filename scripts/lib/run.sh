@@ -160,6 +160,7 @@ act_note() {
 # gets a copy as fd 8.)
 lock() {
 	local holder=unknown
+	locked=no
 	if [ ! -d "$rundir" ]; then
 		mkdir -p -- "$rundir" 2>/dev/null
 	fi
@@ -177,6 +178,7 @@ lock() {
 		die "$EXIT_FAILED" "already running (pid ${holder:-unknown})"
 	fi
 	printf '%s\n' "$$" >"$rundir/lock"
+	locked=yes
 }
 
 # begin_run ACTION: the clock, the run's descriptors, the log's header

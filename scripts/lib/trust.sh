@@ -16,6 +16,19 @@ find_unsafe() {
 	    -o -perm -o+w \) -print 2>/dev/null)" ]
 }
 
+# caller_uid: the effective uid, in uid: from /proc/self/status, which
+# the shell reads itself (no process), else from id(1).
+caller_uid() {
+	local key='' real='' effective='' rest=''
+	uid=''
+	if [ -r /proc/self/status ]; then
+		while read -r key real effective rest; do
+			[ "$key" != Uid: ] || { uid=$effective; break; }
+		done </proc/self/status
+	fi
+	case $uid in '' | *[!0-9]*) uid=$(id -u) ;; esac
+}
+
 # unsafe_why PATH: why PATH (a file or directory, following links) is
 # unsafe, for the report: its owner or its mode.
 unsafe_why() {
@@ -130,23 +143,25 @@ link_target() {
 }
 
 # first_unsafe DIR...: unsafe_path, for these directories, functions and
-# bin/ and the files in it.
+# bin/ and the files in it.  (Only the first line of find's output counts:
+# a path ending in a newline needs no sentinel to keep it.)
 first_unsafe() {
 	unsafe_path=$(find -L "$@" "$real_root/functions" "$real_root/bin/." \
 	    \( -name . -o -prune \) \( \( ! -user 0 ! -user "$uid" \) -o \
 	    \( \( -perm -g+w -o -perm -o+w \) ! \( -type d -user 0 -perm -1000 \) \) \) \
-	    -print 2>/dev/null; printf x)
-	unsafe_path=${unsafe_path%x}
+	    -print 2>/dev/null)
 	unsafe_path=${unsafe_path%%"$nl"*}
 	case $unsafe_path in
 	"$real_root/bin/.") unsafe_path=$real_root/bin ;;
 	"$real_root/bin/./"*) unsafe_path=$real_root/bin/${unsafe_path#"$real_root/bin/./"} ;;
 	esac
 	# ROOT itself is never exempt for its sticky bit: anyone could add a
-	# node's directory to it.  (posh's test has no -k: one more find.)
-	if [ -z "$unsafe_path" ] && find_unsafe "$real_root/." -prune; then
-		unsafe_path=$real_root
-	fi
+	# node's directory to it.  Without the bit, the find above judged it
+	# already; posh's test has no -k (status 2): one more find.
+	[ -z "$unsafe_path" ] || return 0
+	test -k "$real_root/." 2>/dev/null
+	[ "$?" -ne 1 ] || return 0
+	! find_unsafe "$real_root/." -prune || unsafe_path=$real_root
 }
 
 # check_dirs DIR...: the ownership rules for the directories of scripts

@@ -17,26 +17,37 @@
 # (the lock above all).  Where no FIFO can be made, the run ends as if
 # the watcher had: nothing starts, and the record says why.
 watch_start() {
-	local dir=''
+	local dir='' in='' out=''
 	running=0 ended='' queue='' level_now='' watch_state=on watch_dir=''
-	if ! dir=$(mktemp -d "$rundir/watch.XXXXXX" || mktemp -d) ||
-	    ! mkfifo -m 600 "$dir/in" "$dir/out"; then
+	# Under the lock, RUNDIR/watch.in and watch.out: no other run can be
+	# using the names.  Names left by a run killed before it removed
+	# them are made anew: a watcher of that run may still hold them open.
+	# Without the lock, a directory of this run's own.
+	if [ "$locked" = yes ]; then
+		dir=$rundir in=$rundir/watch.in out=$rundir/watch.out
+		mkfifo -m 600 "$in" "$out" 2>/dev/null ||
+		    { rm -f -- "$in" "$out" && mkfifo -m 600 "$in" "$out"; } || in=''
+	elif dir=$(mktemp -d "$rundir/watch.XXXXXX" || mktemp -d); then
+		watch_dir=$dir in=$dir/in out=$dir/out
+		mkfifo -m 600 "$in" "$out" || in=''
+	fi
+	if [ -z "$in" ]; then
 		watch_lost
 		return
 	fi
 	set --
 	[ "$parallel" -eq 1 ] || set -- -b "$dir"
 	# exec: yash would keep a shell of its own between, holding the lock.
-	(exec "$watcher" -t "$timeout" -k "$kill_after" "$@" <"$dir/in" \
-	    >"$dir/out" 2>&6 3>&- 4>&- 7>&- 9>&-) &
-	exec 8>"$dir/in" 5<"$dir/out"
-	# Side by side, the watcher keeps its buffers in the directory until
-	# it ends; else it can go now, in one process.
-	if [ "$parallel" -eq 1 ]; then
-		rm -rf -- "$dir"
+	(exec "$watcher" -t "$timeout" -k "$kill_after" "$@" <"$in" \
+	    >"$out" 2>&6 3>&- 4>&- 7>&- 9>&-) &
+	exec 8>"$in" 5<"$out"
+	# Side by side, the watcher keeps its buffers (unlinked) in the
+	# directory until it ends.
+	if [ -z "$watch_dir" ] || [ "$parallel" -ne 1 ]; then
+		rm -f -- "$in" "$out"
 	else
-		rm -f -- "$dir/in" "$dir/out"
-		watch_dir=$dir
+		rm -rf -- "$dir"
+		watch_dir=''
 	fi
 }
 

@@ -139,6 +139,16 @@ forks() {
 	rm -rf "$tmp/f1" "$tmp/f2"
 }
 
+# fixed SHELL: the processes a start of no script creates (the runner's
+# fixed cost), under strace as above.
+fixed() {
+	mkdir -p "$tmp/f0/global"
+	PERNODE_ROOT=$tmp/f0 strace -f -qq -e trace=fork,vfork,clone,clone3 \
+	    -o "$tmp/strace.0" "$1" "$PNS" start >/dev/null
+	grep -cE ' (clone3?|v?fork)\(' "$tmp/strace.0"
+	rm -rf "$tmp/f0"
+}
+
 printf 'bench: %d and %d scripts, %d rounds\n' "$SCRIPTS" "$LARGE" "$REPEAT" >&2
 timed pns-dash run-parts dash-loop pns-dash-nolimit dash-timeout-loop
 timed pns-bash bash-loop
@@ -146,6 +156,7 @@ timed start-dash stop-dash start-bash stop-bash
 timed node-serial node-parallel node-loop
 forks_dash=$(forks dash 200)
 forks_bash=$(forks bash 200)
+fixed_dash=$(fixed dash)
 
 r() { ratio "${med[$1]}" "${med[$2]}"; }
 within() { awk -v a="${med[$1]}" -v b="${med[$2]}" -v k="$3" 'BEGIN { exit !(a <= k * b) }'; }
@@ -218,8 +229,10 @@ The sum above is of the sleeps alone; each script also costs this
 machine a shell and a \`sleep\` to start, which the dash loop pays too.
 Against the loop, the scripts' sum as run here, one at a time is
 $(r node-serial node-loop)x (goal 1.02x: $(verdict node-serial node-loop 1.02)); what is left is the
-runner's fixed cost, some 18 process creations a run (its re-exec, the
-ownership check's \`find\`, the lock, the watcher and its FIFOs, syslog).
+runner's fixed cost, $fixed_dash process creations a run under dash (counted as
+below, for a start of no script: the re-exec's \`readlink\`, the \`find\`s of
+the ownership check and the walk, the config's \`sh -n\`, the lock, the
+clock, the watcher and its FIFOs, syslog).
 
 ### Processes per script
 
