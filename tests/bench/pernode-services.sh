@@ -159,6 +159,7 @@ forks_bash=$(forks bash 200)
 fixed_dash=$(fixed dash)
 
 r() { ratio "${med[$1]}" "${med[$2]}"; }
+per() { awk -v t="${med[$1]}" -v n="$SCRIPTS" 'BEGIN { printf "%.2f", t * 1000 / n }'; }
 within() { awk -v a="${med[$1]}" -v b="${med[$2]}" -v k="$3" 'BEGIN { exit !(a <= k * b) }'; }
 verdict() { if within "$@"; then printf '**met**'; else printf '**not met**'; fi; }
 # versus WAY SECONDS K: WAY's median over SECONDS, and the verdict of <= K.
@@ -191,6 +192,14 @@ The bare loops do what the runner must at the least: \`[ -x "\$f" ] &&
 | dash loop through \`timeout -k 5 600\` (the limit a process a script, as before) | ${med[dash-timeout-loop]} s | $(r dash-timeout-loop run-parts)x run-parts |
 
 Goal: with the default settings, at or below run-parts: $(verdict pns-dash run-parts 1.0).
+
+Per script on this machine: run-parts $(per run-parts) ms, the dash loop
+$(per dash-loop) ms, pernode-services $(per pns-dash) ms. What the runner adds to
+the loop is its shell's work for each script (the log's header, the
+record's lines, the request and its reply, a line each) and the hand-offs
+from the runner to pernode-watch to the script and back, which wake a
+process on the other core; where creating a process is slow, these are
+a small part of a script's cost, and where it is fast, a large one.
 
 ### Under bash ($LARGE scripts)
 
