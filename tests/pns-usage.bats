@@ -174,6 +174,31 @@ r3" ]
 	[ -z "$(trace)" ]
 }
 
+@test "a config file that exits: exit 6 naming it, nothing run" {
+	script global/10-a
+	printf 'PERNODE_TIMEOUT=5\nexit 0\n' >"$PERNODE_CONFIG"
+	run -6 --separate-stderr pns start
+	[ "$stderr" = "pernode-services: config file '$PERNODE_CONFIG' exits; it may only set variables" ]
+	[ -z "$(trace)" ]
+	run -6 pns status
+}
+
+@test "a config file that is not a regular file: exit 6 saying so" {
+	mkdir "$BATS_TEST_TMPDIR/conf.d"
+	run -6 --separate-stderr pns -c "$BATS_TEST_TMPDIR/conf.d" start
+	[ "$stderr" = "pernode-services: config file '$BATS_TEST_TMPDIR/conf.d' is not a regular file" ]
+	run -6 --separate-stderr pns -c /dev/null status
+	[ "$stderr" = "pernode-services: config file '/dev/null' is not a regular file" ]
+}
+
+@test "a config file whose last command fails: exit 6 naming it, nothing run" {
+	script global/10-a
+	printf 'false\n' >"$PERNODE_CONFIG"
+	run -6 --separate-stderr pns start
+	[ "$stderr" = "pernode-services: config file '$PERNODE_CONFIG' failed" ]
+	[ -z "$(trace)" ]
+}
+
 @test "the LSB and chkconfig headers order it last" {
 	header=$(sed -n '/^### BEGIN INIT INFO/,/^### END INIT INFO/p' "$PNS")
 	grep -qx '# Required-Start: *\$all' <<<"$header"

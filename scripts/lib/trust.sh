@@ -4,8 +4,9 @@
 # SC3043: local, which all seven shells of the suite have.)
 # trust.sh: what root trusts, checked before anything runs: that the state
 # directory is there (mounted), and that nobody but root (or the caller)
-# can change it, the directories above it, functions or bin/.  Part of
-# pernode-services(8); sourced by the init script.
+# can change it, the directories above it, functions or bin/; and the
+# caller: its uid, and the names it exported, which the scripts must not
+# get.  Part of pernode-services(8); sourced by the init script.
 
 # Files are checked with find(1), which tests ownership and modes that the
 # shell cannot.  find_unsafe FIND-ARGS...: true when find, given these
@@ -27,6 +28,23 @@ caller_uid() {
 		done </proc/self/status
 	fi
 	case $uid in '' | *[!0-9]*) uid=$(id -u) ;; esac
+}
+
+# exported_names EXPORTS: the names in "export -p", a line each, in any
+# shell's format (a line in a value that looks like one: an extra unset).
+exported_names() {
+	local line='' name=''
+	exported_names=''
+	for line in $1; do
+		case $line in 'export '* | 'declare -x '*) ;; *) continue ;; esac
+		name=${line#export }
+		name=${name#declare -x }
+		name=${name%%=*}
+		case $name in
+		'' | *[!A-Za-z0-9_]* | [0-9]*) ;;
+		*) exported_names=$exported_names$name$nl ;;
+		esac
+	done
 }
 
 # unsafe_why PATH: why PATH (a file or directory, following links) is
