@@ -163,6 +163,11 @@ r3" ]
 	[[ $stderr == *"PERNODE_CHECK_PERMS 'maybe' is neither yes nor no"* ]]
 	PERNODE_KILL_AFTER=0 run -6 pns start
 	PERNODE_TIMEOUT=99999999999999999999 run -6 pns start
+	PERNODE_TIMEOUT=2147483647 run -6 --separate-stderr pns start
+	[ "$stderr" = "pernode-services: PERNODE_TIMEOUT '2147483647' is more than 999999999" ]
+	PERNODE_PARALLEL=1000000000 run -6 --separate-stderr pns start
+	[ "$stderr" = "pernode-services: PERNODE_PARALLEL '1000000000' is more than 999999999" ]
+	PERNODE_TIMEOUT=999999999 run -0 pns start
 	PERNODE_TIMEOUT=-5 run -6 pns start
 }
 
