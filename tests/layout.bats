@@ -82,6 +82,16 @@ copy() {
 	done
 }
 
+@test "run from a checkout not yet built, start says to run make there, exit 6" {
+	local tree=$BATS_TEST_TMPDIR/tree
+	mkdir -p "$tree/scripts" "$tree/root/global"
+	cp -R scripts/pernode-services scripts/lib "$tree/scripts/"
+	: >"$BATS_TEST_TMPDIR/config"
+	run -6 --separate-stderr sh "$tree/scripts/pernode-services" -r "$tree/root" -n n1 \
+	    -c "$BATS_TEST_TMPDIR/config" start
+	[ "$stderr" = "pernode-services: library $tree/src/pernode-watch is missing (run make in $tree)" ]
+}
+
 @test "run by a relative path, through a link or by its bare name, it finds its library" {
 	copy
 	mkdir -p "$BATS_TEST_TMPDIR/root/@g" "$BATS_TEST_TMPDIR/root/global" "$BATS_TEST_TMPDIR/bin"
