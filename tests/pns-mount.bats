@@ -105,6 +105,9 @@ n059/10-own start" ]
 	[[ $stderr == *"waiting up to 1s for $ROOT/global"* ]]
 	[[ $stderr == *"state directory $ROOT is not mounted (no global/ in it)" ]]
 	run -1 pns status
+	# The wait is part of the run: it took at least the second waited.
+	[[ $output =~ took\ ([0-9]+)\.[0-9][0-9]\ s ]]
+	[ "${BASH_REMATCH[1]}" -ge 1 ]
 }
 
 @test "stop and list never wait for the state directory" {
@@ -117,9 +120,11 @@ n059/10-own start" ]
 }
 
 @test "PERNODE_ROOT_WAIT that is not a whole number is refused, exit 6" {
-	for bad in -1 1.5 x 1234567890; do
+	for bad in -1 1.5 x; do
 		PERNODE_ROOT_WAIT=$bad run -6 --separate-stderr pns start
 		[[ $stderr == *"PERNODE_ROOT_WAIT '$bad' is not a whole number of seconds"* ]]
 	done
+	PERNODE_ROOT_WAIT=1234567890 run -6 --separate-stderr pns start
+	[ "$stderr" = "pernode-services: PERNODE_ROOT_WAIT '1234567890' is more than 999999999 seconds" ]
 	[ -z "$(trace)" ]
 }

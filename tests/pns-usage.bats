@@ -164,7 +164,7 @@ r3" ]
 	PERNODE_KILL_AFTER=0 run -6 pns start
 	PERNODE_TIMEOUT=99999999999999999999 run -6 pns start
 	PERNODE_TIMEOUT=2147483647 run -6 --separate-stderr pns start
-	[ "$stderr" = "pernode-services: PERNODE_TIMEOUT '2147483647' is more than 999999999" ]
+	[ "$stderr" = "pernode-services: PERNODE_TIMEOUT '2147483647' is more than 999999999 seconds" ]
 	PERNODE_PARALLEL=1000000000 run -6 --separate-stderr pns start
 	[ "$stderr" = "pernode-services: PERNODE_PARALLEL '1000000000' is more than 999999999" ]
 	PERNODE_TIMEOUT=999999999 run -0 pns start

@@ -186,10 +186,11 @@ lock() {
 begin_run() {
 	local shown=''
 	failed=0 seq=0 safe_target_dir='' run_action=$1
-	set -- "$1" "$(date -u '+%s %Y-%m-%d %H:%M:%S UTC')"
+	set -- "$1" "${began:-$(date -u '+%s %Y-%m-%d %H:%M:%S UTC')}"
 	epoch=${2%% *}
 	clock
-	epoch_cs=$uptime_cs
+	epoch_cs=${began_cs:-$uptime_cs}
+	began='' began_cs=''	# a restart's start did not wait
 	boot_id
 
 	# For the run: 3 the scripts begun (RUNDIR/running), 4 the console's

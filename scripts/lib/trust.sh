@@ -63,12 +63,18 @@ unsafe_why() {
 
 # wait_root: give a late state directory (NFS, an automounter) up to
 # $root_wait seconds to show its global/, checking after 1, 2, 4... s: one
-# sleep(1) a round, never a busy loop.
+# sleep(1) a round, never a busy loop.  The run's clock starts before the
+# wait (begin_run): the record's "took" counts it.
 wait_root() {
 	local waited=0 nap=1
 	while [ -n "$root" ] && [ ! -d "$root/global" ] && [ "$waited" -lt "$root_wait" ]; do
 		[ "$nap" -le $((root_wait - waited)) ] || nap=$((root_wait - waited))
-		[ "$waited" -gt 0 ] || warn "waiting up to ${root_wait}s for $root/global"
+		if [ "$waited" -eq 0 ]; then
+			warn "waiting up to ${root_wait}s for $root/global"
+			began=$(date -u '+%s %Y-%m-%d %H:%M:%S UTC')
+			clock
+			began_cs=$uptime_cs
+		fi
 		sleep "$nap"
 		waited=$((waited + nap)) nap=$((nap * 2))
 	done
