@@ -11,6 +11,33 @@ setup() {
 	script n060/40-other
 }
 
+# merges_in_order: merge.awk, run by the awk first on PATH, places new
+# scripts by plan order: directories global, @groups in byte order ("@a"
+# before "@a-b", though "-" sorts before "/"), the node's; names in bytes.
+merges_in_order() {
+	local t=$BATS_TEST_TMPDIR
+	printf '%s\n' '# start at D, pid 1, boot B, on n1, epoch 5' \
+	    $'ok\t0\t0.01\tglobal/15\t1-1\t' $'ok\t0\t0.01\t@a/05\t1-1\t' \
+	    $'ok\t0\t0.01\tn1/10\t1-1\t' $'ok\t0\t0.01\tn1/99\t1-1\t' \
+	    '# end 6 0.04' '# partial: 4 run, 0 failed' >"$t/rerun"
+	printf '%s\n' '# start at D, pid 0, boot B, on n1, epoch 1' \
+	    $'ok\t0\t0.01\tglobal/10\t1-1\t' $'failed\t1\t0.01\tglobal/2\t1-1\texit status 1' \
+	    $'ok\t0\t0.01\t@a-b/50\t1-1\t' $'failed\t1\t0.01\tn1/10\t1-1\texit status 1' \
+	    '# end 2 0.04' '# done: 4 run, 2 failed' >"$t/before"
+	run -0 awk -F '\t' -v OFS='\t' -f "$BATS_TEST_DIRNAME/../scripts/lib/merge.awk" \
+	    "$t/rerun" "$t/before"
+	[ "$(cut -f 1,4 <<<"$output")" = "# start at D, pid 1, boot B, on n1, epoch 5
+ok	global/10
+ok	global/15
+failed	global/2
+ok	@a/05
+ok	@a-b/50
+ok	n1/10
+ok	n1/99
+# end 6 0.04
+# partial: 7 run, 1 failed, 4 rerun" ]
+}
+
 @test "start with SCRIPT operands runs only those, in plan order, not operand order" {
 	run -0 pns start n059/30-c global/10-a
 	[ "$(trace)" = "global/10-a start
@@ -89,33 +116,6 @@ global/20-b"
 	run -0 pns status
 	[ "$(sed 1d <<<"$output" | sed 's/ (.*//')" = "$(sed 1d <<<"$before" | sed 's/ (.*//' | sed '$d')
 pernode-services: last start on n059: 7 run, 0 failed" ]
-}
-
-# merges_in_order: merge.awk, run by the awk first on PATH, places new
-# scripts by plan order: directories global, @groups in byte order ("@a"
-# before "@a-b", though "-" sorts before "/"), the node's; names in bytes.
-merges_in_order() {
-	local t=$BATS_TEST_TMPDIR
-	printf '%s\n' '# start at D, pid 1, boot B, on n1, epoch 5' \
-	    $'ok\t0\t0.01\tglobal/15\t1-1\t' $'ok\t0\t0.01\t@a/05\t1-1\t' \
-	    $'ok\t0\t0.01\tn1/10\t1-1\t' $'ok\t0\t0.01\tn1/99\t1-1\t' \
-	    '# end 6 0.04' '# partial: 4 run, 0 failed' >"$t/rerun"
-	printf '%s\n' '# start at D, pid 0, boot B, on n1, epoch 1' \
-	    $'ok\t0\t0.01\tglobal/10\t1-1\t' $'failed\t1\t0.01\tglobal/2\t1-1\texit status 1' \
-	    $'ok\t0\t0.01\t@a-b/50\t1-1\t' $'failed\t1\t0.01\tn1/10\t1-1\texit status 1' \
-	    '# end 2 0.04' '# done: 4 run, 2 failed' >"$t/before"
-	run -0 awk -F '\t' -v OFS='\t' -f "$BATS_TEST_DIRNAME/../scripts/lib/merge.awk" \
-	    "$t/rerun" "$t/before"
-	[ "$(cut -f 1,4 <<<"$output")" = "# start at D, pid 1, boot B, on n1, epoch 5
-ok	global/10
-ok	global/15
-failed	global/2
-ok	@a/05
-ok	@a-b/50
-ok	n1/10
-ok	n1/99
-# end 6 0.04
-# partial: 7 run, 1 failed, 4 rerun" ]
 }
 
 @test "merge.awk places scripts new to the plan in plan order under mawk, gawk and busybox awk" {
