@@ -7,6 +7,16 @@ setup() {
 	pns_setup
 }
 
+# config_refused TEXT WHY: a config file of TEXT makes start exit 6 with
+# one line, "config file 'PATH' WHY" (WHY a pattern), and nothing runs.
+config_refused() {
+	script global/10-a
+	printf '%s\n' "$1" >"$PERNODE_CONFIG"
+	run -6 --separate-stderr pns start
+	[[ $stderr == "pernode-services: config file '$PERNODE_CONFIG' "$2 ]]
+	[ -z "$(trace)" ]
+}
+
 @test "-h and --help print the usage on stdout and exit 0" {
 	run -0 --separate-stderr pns --help
 	[ "${lines[0]}" = "usage: pernode-services [-r ROOT] [-n NODE] [-c CONFIG] [-v] [--machine] [--changed] ACTION [SCRIPT ...]" ]
@@ -172,19 +182,12 @@ r3" ]
 }
 
 @test "a config file with a syntax error: exit 6 naming it, nothing run" {
-	script global/10-a
-	printf 'if then fi\n' >"$PERNODE_CONFIG"
-	run -6 --separate-stderr pns start
-	[[ $stderr == *"config file '$PERNODE_CONFIG' has a syntax error"* ]]
-	[ -z "$(trace)" ]
+	config_refused 'if then fi' "has a syntax error: $PERNODE_CONFIG:*1*"
 }
 
 @test "a config file that exits: exit 6 naming it, nothing run" {
-	script global/10-a
-	printf 'PERNODE_TIMEOUT=5\nexit 0\n' >"$PERNODE_CONFIG"
-	run -6 --separate-stderr pns start
-	[ "$stderr" = "pernode-services: config file '$PERNODE_CONFIG' exits; it may only set variables" ]
-	[ -z "$(trace)" ]
+	config_refused 'PERNODE_TIMEOUT=5
+exit 0' 'exits; it may only set variables'
 	run -6 pns status
 }
 
@@ -197,11 +200,7 @@ r3" ]
 }
 
 @test "a config file whose last command fails: exit 6 naming it, nothing run" {
-	script global/10-a
-	printf 'false\n' >"$PERNODE_CONFIG"
-	run -6 --separate-stderr pns start
-	[ "$stderr" = "pernode-services: config file '$PERNODE_CONFIG' failed" ]
-	[ -z "$(trace)" ]
+	config_refused false failed
 }
 
 @test "the LSB and chkconfig headers order it last" {
